@@ -1,0 +1,442 @@
+"""The Case: the facts about one person (spec §1), each possibly unknown.
+
+Field names are the spec's snake_case names. The spec's records ``parole`` and
+``prior_removal_order`` are flattened (``parole_granted``, ``prior_removal_order_exists``...) so
+that every fact is one column in the vectorised evaluator; the nested form is accepted on input.
+
+Any fact may be omitted, ``null`` or ``unknown``: it is then unknown, never defaulted.
+Dates are calendar dates; instants carry a UTC offset. A bare date given for an instant means
+the start of that day in US Eastern time (spec §0.4: instruments take effect at 00:00 local
+time), and explanations say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, get_args, get_origin
+
+import polars as pl
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from cruce.logic import EASTERN, Fact, FactKind
+
+
+class CaseError(ValueError):
+    """Bad case input: names the source, the field and what is valid."""
+
+
+# --------------------------------------------------------------------------------------------
+# Value types
+# --------------------------------------------------------------------------------------------
+
+
+@cache
+def iso_country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes, read from the tz database's iso3166.tab (shipped by tzdata)."""
+    text = resources.files("tzdata").joinpath("zoneinfo/iso3166.tab").read_text("utf-8")
+    return frozenset(
+        line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
+    )
+
+
+def _unknown_to_none(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in {"unknown", ""}:
+        return None
+    return value
+
+
+def _country(value: Any) -> Any:
+    value = _unknown_to_none(value)
+    if value is None:
+        return None
+    code = str(value).strip().upper()
+    if code not in iso_country_codes():
+        raise ValueError(
+            f"{value!r} is not an ISO 3166-1 alpha-2 country code (for example MX, GT, HN, SV, "
+            "CU, VE, CA)"
+        )
+    return code
+
+
+def _instant(value: Any) -> Any:
+    """An instant with a UTC offset, or a date meaning 00:00 US Eastern on that day."""
+    value = _unknown_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = (
+                dt.datetime.fromisoformat(value)
+                if "T" in value or " " in value.strip()
+                else dt.date.fromisoformat(value)
+            )
+        except ValueError as error:
+            raise ValueError(
+                f"{value!r} is not an ISO date or date-time (for example 2025-01-21 or "
+                "2025-01-21T18:00:00-05:00)"
+            ) from error
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError(
+                f"{value.isoformat()} has a time but no UTC offset; write it with one, for "
+                f"example {value.isoformat()}-05:00 for US Eastern standard time"
+            )
+        return value.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(0, 0), EASTERN).astimezone(dt.UTC)
+    raise ValueError(f"{value!r} is not a date or date-time")
+
+
+def _date(value: Any) -> Any:
+    value = _unknown_to_none(value)
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{value.isoformat()} is a date-time; this fact is a calendar date")
+    return value
+
+
+def _countries(value: Any) -> Any:
+    value = _unknown_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [part for part in value.replace(";", ",").split(",") if part.strip()]
+    return frozenset(_country(code) for code in value)
+
+
+def _enum_set(value: Any) -> Any:
+    value = _unknown_to_none(value)
+    if isinstance(value, str):
+        value = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    return value
+
+
+Country = Annotated[str | None, BeforeValidator(_country)]
+Countries = Annotated[frozenset[str] | None, BeforeValidator(_countries)]
+InstantField = Annotated[dt.datetime | None, BeforeValidator(_instant)]
+DateField = Annotated[dt.date | None, BeforeValidator(_date)]
+Bool = Annotated[bool | None, BeforeValidator(_unknown_to_none)]
+NonNegativeInt = Annotated[int | None, BeforeValidator(_unknown_to_none), Field(ge=0)]
+NonNegativeFloat = Annotated[float | None, BeforeValidator(_unknown_to_none), Field(ge=0)]
+
+
+def _optional(enum_type: type[enum.Enum]) -> Any:
+    return Annotated[enum_type | None, BeforeValidator(_unknown_to_none)]
+
+
+class EntryMode(enum.StrEnum):
+    """How the person arrived (spec §1.2)."""
+
+    LAND_AT_POE = "LAND_AT_POE"
+    LAND_BETWEEN_POES = "LAND_BETWEEN_POES"
+    SEA = "SEA"
+    AIR_AT_POE = "AIR_AT_POE"
+    INTERDICTED_AT_SEA_BROUGHT_IN = "INTERDICTED_AT_SEA_BROUGHT_IN"
+
+
+class ClaimedStatus(enum.StrEnum):
+    """A status claimed during ER processing (spec §1.1)."""
+
+    NONE = "NONE"
+    USC = "USC"
+    LPR = "LPR"
+    REFUGEE = "REFUGEE"
+    ASYLEE = "ASYLEE"
+
+
+class ClaimVerification(enum.StrEnum):
+    """The result of checking DHS systems for a claimed status (spec §1.1)."""
+
+    VERIFIED = "VERIFIED"
+    REFUTED = "REFUTED"
+    UNVERIFIABLE = "UNVERIFIABLE"
+
+
+class ParoleBasis(enum.StrEnum):
+    """Why parole was granted (spec §1.1 ``parole.basis``)."""
+
+    ADVANCE_PAROLE_OBTAINED_IN_US = "ADVANCE_PAROLE_OBTAINED_IN_US"
+    BEFORE_1997_04_01 = "BEFORE_1997_04_01"
+    POE_CASE_BY_CASE = "POE_CASE_BY_CASE"
+    CHNV = "CHNV"
+    PAROLE_PLUS_ATD_AFTER_EWI = "PAROLE_PLUS_ATD_AFTER_EWI"
+    OTHER = "OTHER"
+
+
+class InadmissibilityGround(enum.StrEnum):
+    """Grounds of inadmissibility under INA 212(a) (spec §1.4)."""
+
+    I212a6Ci_FRAUD_MISREP = "I212a6Ci_FRAUD_MISREP"
+    I212a6Cii_FALSE_CLAIM_USC = "I212a6Cii_FALSE_CLAIM_USC"
+    I212a7A_IMMIGRANT_NO_VALID_DOCS = "I212a7A_IMMIGRANT_NO_VALID_DOCS"
+    I212a7B_NONIMMIGRANT_NO_VALID_DOCS = "I212a7B_NONIMMIGRANT_NO_VALID_DOCS"
+    I212a6Ai_PRESENT_WITHOUT_ADMISSION = "I212a6Ai_PRESENT_WITHOUT_ADMISSION"
+    I212a2_CRIMINAL = "I212a2_CRIMINAL"
+    I212a3_SECURITY = "I212a3_SECURITY"
+    I212a9_PRIOR_REMOVAL = "I212a9_PRIOR_REMOVAL"
+    OTHER = "OTHER"
+
+
+Grounds = Annotated[frozenset[InadmissibilityGround] | None, BeforeValidator(_enum_set)]
+
+# The spec's records, flattened to one column per fact.
+_RECORDS = {
+    "parole": {
+        "granted": "parole_granted",
+        "date": "parole_date",
+        "at_poe": "parole_at_poe",
+        "basis": "parole_basis",
+        "terminated_on": "parole_terminated_on",
+    },
+    "prior_removal_order": {
+        "exists": "prior_removal_order_exists",
+        "date": "prior_removal_order_date",
+    },
+}
+
+
+class Case(BaseModel):
+    """Facts about one person, as far as they are known (spec §1). Unknown is ``None``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    # §1.1 identity, nationality and status
+    nationalities: Countries = None
+    native_country: Country = None
+    habitual_residence_country: Country = None
+    date_of_birth: DateField = None
+    is_us_citizen: Bool = None
+    claimed_status: _optional(ClaimedStatus) = None
+    claim_under_oath: Bool = None
+    claim_verification: _optional(ClaimVerification) = None
+    has_lawful_immigration_status: Bool = None
+    was_admitted: Bool = None
+    vwp_applicant: Bool = None
+    parole_granted: Bool = None
+    parole_date: DateField = None
+    parole_at_poe: Bool = None
+    parole_basis: _optional(ParoleBasis) = None
+    parole_terminated_on: DateField = None
+    # §1.2 arrival, entry and encounter
+    entry_mode: _optional(EntryMode) = None
+    last_entry_date: DateField = None
+    is_stowaway: Bool = None
+    is_crewman: Bool = None
+    encounter_datetime: InstantField = None
+    determination_datetime: InstantField = None
+    encounter_distance_to_land_border_air_miles: NonNegativeFloat = None
+    encountered_upon_arrival_at_or_near_border: Bool = None
+    # §1.3 continuous presence, as shown to the officer's satisfaction (a bare claim is 0 days);
+    # either as day counts or as the date since which presence is shown.
+    cp_days_established_before_determination: NonNegativeInt = None
+    cp_days_established_before_encounter: NonNegativeInt = None
+    continuous_presence_established_since: DateField = None
+    # §1.4 inadmissibility and processing history
+    inadmissibility_grounds: Grounds = None
+    dhs_charging_other_grounds: Bool = None
+    documentary_requirements_waived: Bool = None
+    prior_removal_order_exists: Bool = None
+    prior_removal_order_date: DateField = None
+    reentered_illegally_after_removal: Bool = None
+    # §1.5 children and family
+    parent_or_legal_guardian_in_us: Bool = None
+    parent_or_guardian_available_to_provide_care_and_custody: Bool = None
+    accompanied_by_parent_or_legal_guardian: Bool = None
+    # §1.6 protection claims
+    expressed_fear_or_asylum_intent: Bool = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten_records(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for record, fields in _RECORDS.items():
+            nested = data.pop(record, None)
+            if nested is None:
+                continue
+            if not isinstance(nested, dict):
+                raise ValueError(f"{record} must be a mapping with keys {sorted(fields)}")
+            for key, value in nested.items():
+                if key not in fields:
+                    raise ValueError(
+                        f"{record}.{key} is not a known field; valid: {', '.join(sorted(fields))}"
+                    )
+                data[fields[key]] = value
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Case:
+        entry = self.last_entry_date
+        for name in ("encounter_datetime", "determination_datetime"):
+            instant = getattr(self, name)
+            if entry is not None and instant is not None and instant_date(instant) < entry:
+                raise ValueError(
+                    f"last_entry_date {entry} is after {name} {instant_date(instant)}: a person "
+                    "is encountered and decided on only after entering"
+                )
+        if (
+            self.encounter_datetime is not None
+            and self.determination_datetime is not None
+            and self.determination_datetime < self.encounter_datetime
+        ):
+            raise ValueError(
+                "determination_datetime is before encounter_datetime: the determination of "
+                "inadmissibility follows the encounter"
+            )
+        if (
+            self.cp_days_established_before_determination is not None
+            and self.continuous_presence_established_since is not None
+        ):
+            raise ValueError(
+                "give continuous presence either as cp_days_established_before_determination or "
+                "as continuous_presence_established_since, not both"
+            )
+        return self
+
+    # ----------------------------------------------------------------------------------------
+
+    def facts(self) -> dict[str, Any]:
+        """The facts as plain values for the per-case evaluator (enums as their codes)."""
+        out: dict[str, Any] = {}
+        for name in FACT_KINDS:
+            value = getattr(self, name)
+            if isinstance(value, enum.Enum):
+                value = value.value
+            elif isinstance(value, frozenset):
+                value = frozenset(getattr(v, "value", v) for v in value)
+            out[name] = value
+        return out
+
+    def shifted(self, delta: dt.timedelta) -> Case:
+        """The same person moved in time: every date and instant moves by ``delta``, so that
+        durations (presence, age, days since entry) are unchanged."""
+        days = dt.timedelta(days=round(delta.total_seconds() / 86400))
+        updates: dict[str, Any] = {}
+        for name, kind in FACT_KINDS.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if kind is FactKind.INSTANT:
+                updates[name] = value + delta
+            elif kind is FactKind.DATE:
+                updates[name] = value + days
+        return self.model_copy(update=updates)
+
+
+def instant_date(instant: dt.datetime) -> dt.date:
+    return instant.astimezone(EASTERN).date()
+
+
+def _kind_of(annotation: Any) -> FactKind:
+    base = get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
+    members = set(get_args(base)) - {type(None)}
+    (python_type,) = members
+    if get_origin(python_type) is frozenset:
+        return FactKind.SET
+    if isinstance(python_type, type) and issubclass(python_type, enum.Enum):
+        return FactKind.ENUM
+    return {
+        bool: FactKind.BOOL,
+        int: FactKind.INT,
+        float: FactKind.FLOAT,
+        dt.date: FactKind.DATE,
+        dt.datetime: FactKind.INSTANT,
+        str: FactKind.ENUM,
+    }[python_type]
+
+
+FACT_KINDS: dict[str, FactKind] = {
+    name: _kind_of(field.annotation) for name, field in Case.model_fields.items()
+}
+
+POLARS_TYPES: dict[FactKind, pl.DataType] = {
+    FactKind.BOOL: pl.Boolean(),
+    FactKind.INT: pl.Int64(),
+    FactKind.FLOAT: pl.Float64(),
+    FactKind.DATE: pl.Date(),
+    FactKind.INSTANT: pl.Datetime("us", "UTC"),
+    FactKind.ENUM: pl.String(),
+    FactKind.SET: pl.List(pl.String()),
+}
+
+
+def fact(name: str) -> Fact:
+    """A reference to a Case fact, for the law modules; a typo fails at import time."""
+    if name not in FACT_KINDS:
+        close = difflib.get_close_matches(name, FACT_KINDS, n=3)
+        raise KeyError(f"no Case fact {name!r}; did you mean {close}?")
+    return Fact(name, FACT_KINDS[name])
+
+
+def frame_schema() -> dict[str, pl.DataType]:
+    """The Polars schema of a DataFrame of cases: one column per fact, null = unknown."""
+    return {name: POLARS_TYPES[kind] for name, kind in FACT_KINDS.items()}
+
+
+def cases_frame(cases: list[Case]) -> pl.DataFrame:
+    """Cases as a DataFrame for the vectorised evaluator."""
+    rows = []
+    for case in cases:
+        row = case.facts()
+        rows.append({k: sorted(v) if isinstance(v, frozenset) else v for k, v in row.items()})
+    return pl.DataFrame(rows, schema=frame_schema(), orient="row" if not rows else None)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading cases
+# --------------------------------------------------------------------------------------------
+
+
+def _describe(error: dict[str, Any]) -> str:
+    location = ".".join(str(part) for part in error["loc"]) or "(case)"
+    if error["type"] == "extra_forbidden":
+        name = str(error["loc"][-1])
+        close = difflib.get_close_matches(name, FACT_KINDS, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        return (
+            f"field {location!r}: not a known fact{hint} (the fact names are listed in "
+            "docs/facts.md and by `cruce facts`)"
+        )
+    message = error["msg"].removeprefix("Value error, ")
+    return f"field {location!r}: {message}"
+
+
+def parse_case(data: Any, source: str = "case") -> Case:
+    """Validate a mapping as a Case, or raise CaseError naming the source and each bad field."""
+    if not isinstance(data, dict):
+        raise CaseError(f"{source}: a case must be a mapping of fact names to values")
+    try:
+        return Case.model_validate(data)
+    except ValidationError as error:
+        lines = [_describe(e) for e in error.errors()]
+        raise CaseError(f"{source}: " + "; ".join(lines)) from None
+
+
+def load_case(path: str | Path) -> Case:
+    """Read a case from a YAML or JSON file (a top-level ``case:`` key is accepted)."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as error:
+        raise CaseError(f"{path}: cannot read the case file ({error.strerror})") from None
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as error:
+        raise CaseError(f"{path}: not valid YAML or JSON: {error}") from None
+    if isinstance(data, dict) and "case" in data:
+        data = data["case"]
+    return parse_case(data, str(path))

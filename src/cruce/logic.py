@@ -1,0 +1,876 @@
+"""The rule engine: rules written once, evaluated two ways.
+
+A rule is a tree of nodes. Every node can
+
+* ``explain`` itself for one case (a ``Trace``: its three-valued result, the citations it rests
+  on, its children, and the unknown facts that could still change it), and
+* ``compile`` itself to a Polars expression over a DataFrame whose columns are facts
+  (null = unknown), so that the same rule runs over millions of rows.
+
+Facts are three-valued: ``True``, ``False`` or ``None`` (unknown). ``All``/``Any``/``Not`` follow
+Kleene's strong logic, which is also Polars' semantics for ``&``, ``|`` and ``~`` on nulls.
+A ``Decision`` picks the first branch whose condition holds (the spec's "evaluate in this order");
+an unknown condition makes the decision unknown unless every way it could go ends in the same
+outcome.
+
+Time is exact: instants are timezone-aware and compared as instants; day counts and complete
+calendar months are taken between calendar dates in US Eastern time, where the spec's dates live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any as AnyType
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+EASTERN = ZoneInfo("America/New_York")
+
+Kleene = bool | None
+
+
+class Confidence(enum.StrEnum):
+    """How sure the spec is of a point: read in a primary text, a secondary source, or neither."""
+
+    CONFIRMED = "confirmed"
+    SECONDARY = "secondary"
+    UNCONFIRMED = "unconfirmed"
+
+
+class Modality(enum.StrEnum):
+    """What an outcome lets or obliges DHS to do (spec §0.5: eligibility is not use)."""
+
+    MAY = "may"
+    MUST = "must"
+    MUST_NOT = "must not"
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A pointer into the citations registry: a source id, a pinpoint, and how sure the spec is."""
+
+    source: str
+    pinpoint: str = ""
+    confidence: Confidence | None = None  # None: the registry's confidence for the source
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.pinpoint}".strip()
+
+
+def cite(source: str, pinpoint: str = "", confidence: str | None = None) -> Cite:
+    """Shorthand used by the law modules: ``cite("S7", "235.3(b)(10)")``."""
+    return Cite(source, pinpoint, Confidence(confidence) if confidence else None)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An outcome of the spec's vocabulary (§0.5) with its modality and a plain sentence."""
+
+    code: str
+    modality: Modality
+    text: str
+
+
+class FactKind(enum.StrEnum):
+    """The value types a fact can have; they decide how terms compile to Polars."""
+
+    BOOL = "bool"
+    INT = "int"
+    FLOAT = "float"
+    DATE = "date"
+    INSTANT = "instant"
+    ENUM = "enum"
+    SET = "set"
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation context
+# ---------------------------------------------------------------------------------------------
+
+
+class Context:
+    """What a rule is evaluated against besides the facts: the law in force at an instant.
+
+    ``in_force(key)`` answers whether a dated legal instrument (e.g. a designation) applies at
+    the instant, as True/False/None (None: the law itself is unsettled at that instant), and
+    ``status(key)`` gives the explanation and citations for that answer.
+    """
+
+    at: dt.datetime
+
+    def in_force(self, key: str) -> Kleene:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def status(self, key: str) -> tuple[str, tuple[Cite, ...]]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+@dataclass
+class Trace:
+    """One node's evaluation for one case: the explanation tree."""
+
+    label: str
+    value: AnyType
+    citations: tuple[Cite, ...] = ()
+    children: list[Trace] = field(default_factory=list)
+    depends_on: frozenset[str] = frozenset()  # unknown facts that could change this value
+    unsettled: frozenset[str] = frozenset()  # open legal questions that could change it
+    note: str = ""
+    kind: str = "condition"  # condition | term | exception | branch | decision | in_force
+
+    def walk(self) -> Iterable[Trace]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def _unknown_parts(traces: Iterable[Trace]) -> tuple[frozenset[str], frozenset[str]]:
+    facts: set[str] = set()
+    questions: set[str] = set()
+    for trace in traces:
+        facts |= trace.depends_on
+        questions |= trace.unsettled
+    return frozenset(facts), frozenset(questions)
+
+
+# ---------------------------------------------------------------------------------------------
+# Terms: values read from facts or computed from them
+# ---------------------------------------------------------------------------------------------
+
+
+class Term:
+    """A value-valued node (a fact, a constant, a duration)."""
+
+    kind: FactKind
+
+    def value(self, facts: dict[str, AnyType], ctx: Context) -> AnyType:
+        raise NotImplementedError
+
+    def explain(self, facts: dict[str, AnyType], ctx: Context) -> Trace:
+        raise NotImplementedError
+
+    def compile(self, ctx: Context) -> pl.Expr:
+        raise NotImplementedError
+
+    def facts(self) -> frozenset[str]:
+        return frozenset()
+
+    # Comparison sugar lets the law modules write ``distance <= 100``.
+    def __le__(self, other: AnyType) -> Compare:
+        return Compare(self, "<=", as_term(other))
+
+    def __lt__(self, other: AnyType) -> Compare:
+        return Compare(self, "<", as_term(other))
+
+    def __ge__(self, other: AnyType) -> Compare:
+        return Compare(self, ">=", as_term(other))
+
+    def __gt__(self, other: AnyType) -> Compare:
+        return Compare(self, ">", as_term(other))
+
+    def equals(self, other: AnyType) -> Compare:
+        return Compare(self, "==", as_term(other))
+
+    def is_in(self, values: Iterable[str]) -> IsIn:
+        return IsIn(self, tuple(values))
+
+
+@dataclass(frozen=True, eq=False)
+class Fact(Term):
+    """A reference to one fact of the case (a column of the DataFrame)."""
+
+    name: str
+    kind: FactKind
+
+    def value(self, facts, ctx):
+        return facts.get(self.name)
+
+    def explain(self, facts, ctx):
+        value = facts.get(self.name)
+        unknown = frozenset({self.name}) if value is None else frozenset()
+        return Trace(self.name, value, depends_on=unknown, kind="term")
+
+    def compile(self, ctx):
+        return pl.col(self.name)
+
+    def facts(self):
+        return frozenset({self.name})
+
+
+@dataclass(frozen=True, eq=False)
+class Const(Term):
+    """A constant (a threshold such as 100 air miles, or a date)."""
+
+    constant: AnyType
+    kind: FactKind
+
+    def value(self, facts, ctx):
+        return self.constant
+
+    def explain(self, facts, ctx):
+        return Trace(_show(self.constant), self.constant, kind="term")
+
+    def compile(self, ctx):
+        return pl.lit(self.constant)
+
+
+@dataclass(frozen=True, eq=False)
+class Instant(Term):
+    """The instant of evaluation (the determination instant)."""
+
+    kind: FactKind = FactKind.INSTANT
+
+    def value(self, facts, ctx):
+        return ctx.at
+
+    def explain(self, facts, ctx):
+        return Trace("the determination instant", ctx.at, kind="term")
+
+    def compile(self, ctx):
+        return pl.lit(ctx.at, dtype=pl.Datetime("us", "UTC"))
+
+
+def as_term(value: AnyType) -> Term:
+    if isinstance(value, Term):
+        return value
+    if isinstance(value, bool):
+        return Const(value, FactKind.BOOL)
+    if isinstance(value, int):
+        return Const(value, FactKind.INT)
+    if isinstance(value, float):
+        return Const(value, FactKind.FLOAT)
+    if isinstance(value, dt.datetime):
+        return Const(value, FactKind.INSTANT)
+    if isinstance(value, dt.date):
+        return Const(value, FactKind.DATE)
+    raise TypeError(f"cannot use {value!r} as a rule term")
+
+
+def eastern_date(value: dt.date | dt.datetime) -> dt.date:
+    """The calendar date in US Eastern time of an instant (a date is itself)."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(EASTERN).date()
+    return value
+
+
+def _date_expr(term: Term, ctx: Context) -> pl.Expr:
+    expr = term.compile(ctx)
+    if term.kind is FactKind.INSTANT:
+        return expr.dt.convert_time_zone("America/New_York").dt.date()
+    return expr
+
+
+def complete_months(start: dt.date, end: dt.date) -> int:
+    """Complete calendar months from ``start`` to ``end``: a month is complete on the same day
+    of the month (2023-02-01 → 2025-02-01 is 24 months; → 2025-01-31 is 23)."""
+    return (end.year - start.year) * 12 + (end.month - start.month) - (end.day < start.day)
+
+
+@dataclass(frozen=True, eq=False)
+class DaysBetween(Term):
+    """Whole days between the calendar dates (US Eastern) of two dates or instants."""
+
+    start: Term
+    end: Term
+    kind: FactKind = FactKind.INT
+
+    def value(self, facts, ctx):
+        start, end = self.start.value(facts, ctx), self.end.value(facts, ctx)
+        if start is None or end is None:
+            return None
+        return (eastern_date(end) - eastern_date(start)).days
+
+    def explain(self, facts, ctx):
+        parts = [self.start.explain(facts, ctx), self.end.explain(facts, ctx)]
+        unknown, questions = _unknown_parts(parts)
+        return Trace(
+            f"days from {parts[0].label} to {parts[1].label}",
+            self.value(facts, ctx),
+            children=parts,
+            depends_on=unknown,
+            unsettled=questions,
+            kind="term",
+        )
+
+    def compile(self, ctx):
+        return (_date_expr(self.end, ctx) - _date_expr(self.start, ctx)).dt.total_days()
+
+    def facts(self):
+        return self.start.facts() | self.end.facts()
+
+
+@dataclass(frozen=True, eq=False)
+class MonthsBetween(Term):
+    """Complete calendar months between the calendar dates (US Eastern) of two dates or instants."""
+
+    start: Term
+    end: Term
+    kind: FactKind = FactKind.INT
+
+    def value(self, facts, ctx):
+        start, end = self.start.value(facts, ctx), self.end.value(facts, ctx)
+        if start is None or end is None:
+            return None
+        return complete_months(eastern_date(start), eastern_date(end))
+
+    def explain(self, facts, ctx):
+        parts = [self.start.explain(facts, ctx), self.end.explain(facts, ctx)]
+        unknown, questions = _unknown_parts(parts)
+        return Trace(
+            f"complete months from {parts[0].label} to {parts[1].label}",
+            self.value(facts, ctx),
+            children=parts,
+            depends_on=unknown,
+            unsettled=questions,
+            kind="term",
+        )
+
+    def compile(self, ctx):
+        start, end = _date_expr(self.start, ctx), _date_expr(self.end, ctx)
+        months = (end.dt.year() - start.dt.year()).cast(pl.Int32) * 12 + (
+            end.dt.month().cast(pl.Int32) - start.dt.month().cast(pl.Int32)
+        )
+        return months - (end.dt.day() < start.dt.day()).cast(pl.Int32)
+
+    def facts(self):
+        return self.start.facts() | self.end.facts()
+
+
+@dataclass(frozen=True, eq=False)
+class YearsBetween(Term):
+    """Complete years (an age) between two dates or instants: complete months // 12."""
+
+    start: Term
+    end: Term
+    kind: FactKind = FactKind.INT
+
+    def _months(self) -> MonthsBetween:
+        return MonthsBetween(self.start, self.end)
+
+    def value(self, facts, ctx):
+        months = self._months().value(facts, ctx)
+        return None if months is None else months // 12
+
+    def explain(self, facts, ctx):
+        inner = self._months().explain(facts, ctx)
+        label = inner.label.replace("complete months", "complete years")
+        return Trace(
+            label,
+            self.value(facts, ctx),
+            children=inner.children,
+            depends_on=inner.depends_on,
+            unsettled=inner.unsettled,
+            kind="term",
+        )
+
+    def compile(self, ctx):
+        return self._months().compile(ctx) // 12
+
+    def facts(self):
+        return self.start.facts() | self.end.facts()
+
+
+@dataclass(frozen=True, eq=False)
+class FirstKnown(Term):
+    """The first of several terms that is known (one fact stated two ways, e.g. presence as a
+    day count or as a date since which it is shown)."""
+
+    terms: tuple[Term, ...]
+    kind: FactKind
+
+    def value(self, facts, ctx):
+        for term in self.terms:
+            value = term.value(facts, ctx)
+            if value is not None:
+                return value
+        return None
+
+    def explain(self, facts, ctx):
+        parts = [term.explain(facts, ctx) for term in self.terms]
+        chosen = next((p for p in parts if p.value is not None), None)
+        if chosen is not None:
+            return chosen
+        unknown, questions = _unknown_parts(parts)
+        label = " or ".join(p.label for p in parts)
+        return Trace(label, None, children=parts, depends_on=unknown, unsettled=questions)
+
+    def compile(self, ctx):
+        return pl.coalesce([term.compile(ctx) for term in self.terms])
+
+    def facts(self):
+        return frozenset().union(*(term.facts() for term in self.terms))
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions: three-valued
+# ---------------------------------------------------------------------------------------------
+
+
+class Condition:
+    """A three-valued node. ``label`` says it in plain words; ``citations`` say where it is law."""
+
+    label: str = ""
+    citations: tuple[Cite, ...] = ()
+
+    def evaluate(self, facts: dict[str, AnyType], ctx: Context) -> Kleene:
+        return self.explain(facts, ctx).value
+
+    def explain(self, facts: dict[str, AnyType], ctx: Context) -> Trace:
+        raise NotImplementedError
+
+    def compile(self, ctx: Context) -> pl.Expr:
+        raise NotImplementedError
+
+    def facts(self) -> frozenset[str]:
+        raise NotImplementedError
+
+    def children(self) -> Sequence[Condition]:
+        return ()
+
+    def __and__(self, other: Condition) -> All:
+        return All(self, other)
+
+    def __or__(self, other: Condition) -> Any:
+        return Any(self, other)
+
+    def __invert__(self) -> Not:
+        return Not(self)
+
+    def named(self, label: str, *citations: Cite) -> Condition:
+        """Give this node a plain-words label and its citations; returns the node."""
+        self.label = label
+        self.citations = tuple(citations)
+        return self
+
+
+class Is(Condition):
+    """A boolean fact holds."""
+
+    def __init__(self, fact: Fact, label: str = "", *citations: Cite):
+        self.fact = fact
+        self.label = label or fact.name
+        self.citations = citations
+
+    def explain(self, facts, ctx):
+        value = facts.get(self.fact.name)
+        return Trace(
+            self.label,
+            value,
+            self.citations,
+            depends_on=frozenset({self.fact.name}) if value is None else frozenset(),
+            note=f"{self.fact.name} = {_show(value)}",
+        )
+
+    def compile(self, ctx):
+        return pl.col(self.fact.name)
+
+    def facts(self):
+        return frozenset({self.fact.name})
+
+
+_OPS: dict[str, Callable[[AnyType, AnyType], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+_SYMBOLS = {"<=": "≤", ">=": "≥", "==": "=", "!=": "≠", "<": "<", ">": ">"}
+
+
+class Compare(Condition):
+    """A comparison of numbers, dates or instants; unknown if either side is unknown."""
+
+    def __init__(self, left: Term, op: str, right: Term):
+        if op not in _OPS:
+            raise ValueError(f"unknown comparison {op!r}; valid: {sorted(_OPS)}")
+        self.left, self.op, self.right = left, op, right
+        self.label = ""
+
+    def explain(self, facts, ctx):
+        left, right = self.left.explain(facts, ctx), self.right.explain(facts, ctx)
+        if left.value is None or right.value is None:
+            value = None
+        else:
+            value = _OPS[self.op](left.value, right.value)
+        unknown, questions = _unknown_parts([left, right])
+        sentence = f"{left.label} {_SYMBOLS[self.op]} {right.label}"
+        return Trace(
+            self.label or sentence,
+            value,
+            self.citations,
+            children=[left, right],
+            depends_on=unknown if value is None else frozenset(),
+            unsettled=questions if value is None else frozenset(),
+            note=f"{_show(left.value)} {_SYMBOLS[self.op]} {_show(right.value)}",
+        )
+
+    def compile(self, ctx):
+        return _OPS[self.op](self.left.compile(ctx), self.right.compile(ctx))
+
+    def facts(self):
+        return self.left.facts() | self.right.facts()
+
+
+class IsIn(Condition):
+    """An enum fact takes one of the listed values."""
+
+    def __init__(self, term: Term, values: tuple[str, ...]):
+        self.term, self.values = term, values
+        self.label = ""
+
+    def explain(self, facts, ctx):
+        inner = self.term.explain(facts, ctx)
+        value = None if inner.value is None else inner.value in self.values
+        return Trace(
+            self.label or f"{inner.label} is one of {', '.join(self.values)}",
+            value,
+            self.citations,
+            depends_on=inner.depends_on if value is None else frozenset(),
+            note=f"{inner.label} = {_show(inner.value)}",
+        )
+
+    def compile(self, ctx):
+        return self.term.compile(ctx).is_in(list(self.values))
+
+    def facts(self):
+        return self.term.facts()
+
+
+class Intersects(Condition):
+    """A set-valued fact (e.g. nationalities) contains at least one of the listed values."""
+
+    def __init__(self, term: Term, values: Iterable[str]):
+        self.term, self.values = term, tuple(values)
+        self.label = ""
+
+    def explain(self, facts, ctx):
+        inner = self.term.explain(facts, ctx)
+        value = None if inner.value is None else bool(set(inner.value) & set(self.values))
+        return Trace(
+            self.label or f"{inner.label} includes one of {', '.join(self.values)}",
+            value,
+            self.citations,
+            depends_on=inner.depends_on if value is None else frozenset(),
+            note=f"{inner.label} = {_show(inner.value)}",
+        )
+
+    def compile(self, ctx):
+        column = self.term.compile(ctx)
+        found = [column.list.contains(pl.lit(v)) for v in self.values]
+        return pl.any_horizontal(found) if len(found) > 1 else found[0]
+
+    def facts(self):
+        return self.term.facts()
+
+
+def _combined(node: Condition, value: Kleene, traces: list[Trace], joiner: str) -> Trace:
+    """The trace of an AND/OR: unknowns matter only while the value is unknown."""
+    if value is None:
+        unknown, questions = _unknown_parts(t for t in traces if t.value is None)
+    else:
+        unknown, questions = frozenset(), frozenset()
+    label = node.label or joiner.join(t.label for t in traces)
+    return Trace(label, value, node.citations, traces, unknown, questions)
+
+
+class All(Condition):
+    """Every part holds (Kleene AND: false if any part is false, unknown if any is unknown)."""
+
+    def __init__(self, *parts: Condition, label: str = "", citations: Sequence[Cite] = ()):
+        self.parts = parts
+        self.label = label or " and ".join(p.label for p in parts if p.label)
+        self.citations = tuple(citations)
+
+    def explain(self, facts, ctx):
+        traces = [p.explain(facts, ctx) for p in self.parts]
+        values = [t.value for t in traces]
+        value: Kleene = False if False in values else (None if None in values else True)
+        return _combined(self, value, traces, " and ")
+
+    def compile(self, ctx):
+        return pl.all_horizontal([p.compile(ctx) for p in self.parts])
+
+    def facts(self):
+        return frozenset().union(*(p.facts() for p in self.parts))
+
+    def children(self):
+        return self.parts
+
+
+class Any(Condition):
+    """At least one part holds (Kleene OR)."""
+
+    def __init__(self, *parts: Condition, label: str = "", citations: Sequence[Cite] = ()):
+        self.parts = parts
+        self.label = label or " or ".join(p.label for p in parts if p.label)
+        self.citations = tuple(citations)
+
+    def explain(self, facts, ctx):
+        traces = [p.explain(facts, ctx) for p in self.parts]
+        values = [t.value for t in traces]
+        value: Kleene = True if True in values else (None if None in values else False)
+        return _combined(self, value, traces, " or ")
+
+    def compile(self, ctx):
+        return pl.any_horizontal([p.compile(ctx) for p in self.parts])
+
+    def facts(self):
+        return frozenset().union(*(p.facts() for p in self.parts))
+
+    def children(self):
+        return self.parts
+
+
+class Not(Condition):
+    """The part does not hold (unknown stays unknown)."""
+
+    def __init__(self, part: Condition, label: str = "", citations: Sequence[Cite] = ()):
+        self.part = part
+        self.label = label or f"not {part.label}"
+        self.citations = tuple(citations) or part.citations
+
+    def explain(self, facts, ctx):
+        inner = self.part.explain(facts, ctx)
+        value = None if inner.value is None else not inner.value
+        return Trace(self.label, value, self.citations, [inner], inner.depends_on, inner.unsettled)
+
+    def compile(self, ctx):
+        return ~self.part.compile(ctx)
+
+    def facts(self):
+        return self.part.facts()
+
+    def children(self):
+        return (self.part,)
+
+
+class InForce(Condition):
+    """A dated legal instrument (a designation, a program) applies at the evaluation instant.
+
+    The answer comes from the timeline in the context, so the compiled form is a constant;
+    None means the law itself is unsettled at that instant.
+    """
+
+    def __init__(self, key: str, label: str):
+        self.key = key
+        self.label = label
+
+    def explain(self, facts, ctx):
+        value = ctx.in_force(self.key)
+        note, citations = ctx.status(self.key)
+        unsettled = frozenset({f"in force: {self.key}"}) if value is None else frozenset()
+        return Trace(self.label, value, citations, note=note, unsettled=unsettled, kind="in_force")
+
+    def compile(self, ctx):
+        return pl.lit(ctx.in_force(self.key), dtype=pl.Boolean)
+
+    def facts(self):
+        return frozenset()
+
+
+class Unsettled(Condition):
+    """An open legal question (spec LEGAL_UNCERTAIN / UNCONFIRMED): always unknown, by law."""
+
+    def __init__(self, question: str, label: str, *citations: Cite):
+        self.question = question
+        self.label = label
+        self.citations = citations
+
+    def explain(self, facts, ctx):
+        return Trace(
+            self.label,
+            None,
+            self.citations,
+            unsettled=frozenset({self.question}),
+            note="LEGAL_UNCERTAIN: the law is unsettled on this point",
+        )
+
+    def compile(self, ctx):
+        return pl.lit(None, dtype=pl.Boolean)
+
+    def facts(self):
+        return frozenset()
+
+
+@dataclass
+class Exception_:
+    """A named exception to a base rule, with its own citation."""
+
+    name: str
+    condition: Condition
+
+
+class Default(Condition):
+    """A base rule with named exceptions: the base holds and no exception applies.
+
+    This is the shape of Catala's default logic; "why not" is the exception that applied.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        base: Condition,
+        exceptions: Sequence[Exception_],
+        citations: Sequence[Cite] = (),
+    ):
+        self.label = label
+        self.base = base
+        self.exceptions = tuple(exceptions)
+        self.citations = tuple(citations)
+        self._as_all = All(base, *(Not(e.condition) for e in self.exceptions))
+
+    def explain(self, facts, ctx):
+        base = self.base.explain(facts, ctx)
+        exceptions = []
+        for exc in self.exceptions:
+            trace = exc.condition.explain(facts, ctx)
+            label = f"exception — {exc.name}: {trace.label}"
+            exceptions.append(replace(trace, kind="exception", label=label))
+        # The value is the Kleene AND of the base and the negated exceptions.
+        values = [base.value] + [None if t.value is None else not t.value for t in exceptions]
+        value: Kleene = False if False in values else (None if None in values else True)
+        if value is None:
+            unknown, questions = _unknown_parts(
+                t for t, v in zip([base, *exceptions], values, strict=True) if v is None
+            )
+        else:
+            unknown, questions = frozenset(), frozenset()
+        return Trace(self.label, value, self.citations, [base, *exceptions], unknown, questions)
+
+    def compile(self, ctx):
+        return self._as_all.compile(ctx)
+
+    def facts(self):
+        return self._as_all.facts()
+
+    def children(self):
+        return (self.base, *(e.condition for e in self.exceptions))
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions: ordered branches to outcomes
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Branch:
+    """One row of an ordered decision table: if ``condition``, then ``outcome``."""
+
+    name: str
+    condition: Condition
+    outcome: Outcome
+    citations: tuple[Cite, ...] = ()
+
+
+@dataclass
+class DecisionTrace:
+    """A decision's explanation: the outcome (None if it depends on unknowns), the branch
+    that decided it, every branch looked at, and what it depends on."""
+
+    name: str
+    outcome: Outcome | None
+    decided_by: Branch | None
+    branches: list[tuple[Branch, Trace]]
+    possible: tuple[Outcome, ...]
+    depends_on: frozenset[str]
+    unsettled: frozenset[str]
+
+
+class Decision:
+    """An ordered decision table (spec R3 "evaluate in this order"): the first branch whose
+    condition holds gives the outcome; ``otherwise`` applies when none does."""
+
+    def __init__(self, name: str, branches: Sequence[Branch], otherwise: Branch):
+        self.name = name
+        self.branches = tuple(branches)
+        self.otherwise = otherwise
+        codes = [b.outcome.code for b in (*self.branches, otherwise)]
+        self.outcome_codes = tuple(dict.fromkeys(codes))
+
+    def explain(self, facts, ctx) -> DecisionTrace:
+        looked: list[tuple[Branch, Trace]] = []
+        for branch in self.branches:
+            trace = replace(branch.condition.explain(facts, ctx), kind="branch")
+            looked.append((branch, trace))
+            if trace.value is True:
+                break
+        return self._conclude(looked)
+
+    def _conclude(self, looked: list[tuple[Branch, Trace]]) -> DecisionTrace:
+        # Walk back from the end: the result of the tail, then fold each branch in front of it.
+        last_branch, last_trace = looked[-1]
+        if last_trace.value is True:
+            result: Outcome | None = last_branch.outcome
+            decided_by: Branch | None = last_branch
+            possible = [last_branch.outcome]
+            tail = looked[:-1]
+        else:
+            result, decided_by, possible = self.otherwise.outcome, self.otherwise, []
+            possible = [self.otherwise.outcome]
+            tail = looked
+        unknown: set[str] = set()
+        questions: set[str] = set()
+        for branch, trace in reversed(tail):
+            if trace.value is None:
+                possible.append(branch.outcome)
+                unknown |= trace.depends_on
+                questions |= trace.unsettled
+                if result != branch.outcome:
+                    result, decided_by = None, None
+        if result is not None:
+            unknown, questions = set(), set()
+        return DecisionTrace(
+            self.name,
+            result,
+            decided_by,
+            looked,
+            tuple(dict.fromkeys(reversed(possible))),
+            frozenset(unknown),
+            frozenset(questions),
+        )
+
+    def compile(self, ctx: Context) -> pl.Expr:
+        """The outcome code per row; null where the outcome depends on unknown facts."""
+        result = pl.lit(self.otherwise.outcome.code, dtype=pl.String)
+        for branch in reversed(self.branches):
+            code = pl.lit(branch.outcome.code, dtype=pl.String)
+            condition = branch.condition.compile(ctx)
+            agree = pl.when(result == code).then(code).otherwise(pl.lit(None, dtype=pl.String))
+            result = (
+                pl.when(condition)
+                .then(code)
+                .when(condition.is_null())
+                .then(agree)
+                .otherwise(result)
+            )
+        return result
+
+    def facts(self) -> frozenset[str]:
+        return frozenset().union(*(b.condition.facts() for b in self.branches))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _show(value: AnyType) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, dt.datetime):
+        return value.astimezone(EASTERN).strftime("%Y-%m-%d %H:%M %Z")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set | list | tuple):
+        return "{" + ", ".join(sorted(map(str, value))) + "}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+show = _show
