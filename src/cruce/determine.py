@@ -82,21 +82,22 @@ class Determination:
 
 
 def _relevant_children(trace: Trace) -> list[Trace]:
-    """The children that explain the value: for a false AND the failing parts ("why not"),
-    for a true OR the part that held, for an unknown the unknown parts."""
+    """The children that explain a value, and no more: for a false AND what failed ("why
+    not"), for a true OR what held, for a base rule the exception that applied, for an unknown
+    the unknown parts."""
     children = [c for c in trace.children if c.kind != "term"]
+    if trace.kind == "exception" and trace.value is False:
+        return []  # an exception that does not apply needs no detail
     if trace.value is None:
-        return [c for c in children if c.value is None] or children
-    if trace.kind == "exception":
-        return children
-    falses = [c for c in children if c.value is False]
-    trues = [c for c in children if c.value is True]
-    if trace.value is False and falses and trues:
-        # An AND that failed: show what failed; an OR that failed has no true child.
-        return falses
-    if trace.value is True and trues and falses:
-        # An OR that held: show what held (and exceptions that did not apply).
-        return trues + [c for c in falses if c.kind == "exception"]
+        return [c for c in children if c.value is None]
+    if trace.op == "default":
+        base, exceptions = children[0], children[1:]
+        applied = [e for e in exceptions if e.value is True]
+        return applied if applied else ([base, *exceptions] if trace.value else [base])
+    if trace.op == "all" and trace.value is False:
+        return [c for c in children if c.value is False]
+    if trace.op == "any" and trace.value is True:
+        return [c for c in children if c.value is True][:1]
     return children
 
 
@@ -110,6 +111,8 @@ def _reasons(trace: Trace, depth: int = 0) -> list[Reason]:
 def _result(question: str, trace: DecisionTrace) -> OutcomeResult:
     reasons: list[Reason] = []
     for branch, branch_trace in trace.branches:
+        if trace.otherwise is not None and branch_trace.label == trace.otherwise.label:
+            continue  # the fallback's explanation below says the same, in full
         if branch_trace.value is False and branch is not trace.decided_by:
             # Branches passed over: one line each, unless they are the decisive "why not".
             reasons.append(
@@ -117,6 +120,8 @@ def _result(question: str, trace: DecisionTrace) -> OutcomeResult:
             )
             continue
         reasons += _reasons(branch_trace)
+    if trace.otherwise is not None:
+        reasons += _reasons(trace.otherwise)
     if trace.outcome is not None:
         outcome = trace.outcome
         decided = trace.decided_by

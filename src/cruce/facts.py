@@ -129,8 +129,10 @@ Countries = Annotated[frozenset[str] | None, BeforeValidator(_countries)]
 InstantField = Annotated[dt.datetime | None, BeforeValidator(_instant)]
 DateField = Annotated[dt.date | None, BeforeValidator(_date)]
 Bool = Annotated[bool | None, BeforeValidator(_unknown_to_none)]
-NonNegativeInt = Annotated[int | None, BeforeValidator(_unknown_to_none), Field(ge=0)]
-NonNegativeFloat = Annotated[float | None, BeforeValidator(_unknown_to_none), Field(ge=0)]
+NonNegativeInt = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_unknown_to_none)]
+NonNegativeFloat = Annotated[
+    Annotated[float, Field(ge=0)] | None, BeforeValidator(_unknown_to_none)
+]
 
 
 def _optional(enum_type: type[enum.Enum]) -> Any:
@@ -345,6 +347,8 @@ def _kind_of(annotation: Any) -> FactKind:
     base = get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
     members = set(get_args(base)) - {type(None)}
     (python_type,) = members
+    if get_origin(python_type) is Annotated:
+        python_type = get_args(python_type)[0]
     if get_origin(python_type) is frozenset:
         return FactKind.SET
     if isinstance(python_type, type) and issubclass(python_type, enum.Enum):

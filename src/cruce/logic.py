@@ -102,6 +102,9 @@ class Context:
     """
 
     at: dt.datetime
+    # Traces already computed in this evaluation, by (node, facts): a sub-rule shared by several
+    # rules is explained once per case.
+    memo: dict[tuple[int, int], Trace]
 
     def in_force(self, key: str) -> Kleene:  # pragma: no cover - interface
         raise NotImplementedError
@@ -121,7 +124,8 @@ class Trace:
     depends_on: frozenset[str] = frozenset()  # unknown facts that could change this value
     unsettled: frozenset[str] = frozenset()  # open legal questions that could change it
     note: str = ""
-    kind: str = "condition"  # condition | term | exception | branch | decision | in_force
+    kind: str = "condition"  # condition | term | exception | branch | in_force
+    op: str = "leaf"  # all | any | not | default | leaf: how the children make the value
 
     def walk(self) -> Iterable[Trace]:
         yield self
@@ -421,6 +425,15 @@ class Condition:
         return self.explain(facts, ctx).value
 
     def explain(self, facts: dict[str, AnyType], ctx: Context) -> Trace:
+        """This node's trace for one case; shared sub-rules are evaluated once per case."""
+        memo = ctx.memo
+        key = (id(self), id(facts))
+        trace = memo.get(key)
+        if trace is None:
+            trace = memo[key] = self._explain(facts, ctx)
+        return trace
+
+    def _explain(self, facts: dict[str, AnyType], ctx: Context) -> Trace:
         raise NotImplementedError
 
     def compile(self, ctx: Context) -> pl.Expr:
@@ -456,14 +469,16 @@ class Is(Condition):
         self.label = label or fact.name
         self.citations = citations
 
-    def explain(self, facts, ctx):
+    def _explain(self, facts, ctx):
         value = facts.get(self.fact.name)
+        stated = f"{self.fact.name} = {_show(value)}"
+        plain = self.label == self.fact.name
         return Trace(
-            self.label,
+            stated if plain else self.label,
             value,
             self.citations,
             depends_on=frozenset({self.fact.name}) if value is None else frozenset(),
-            note=f"{self.fact.name} = {_show(value)}",
+            note="" if plain else stated,
         )
 
     def compile(self, ctx):
@@ -493,7 +508,7 @@ class Compare(Condition):
         self.left, self.op, self.right = left, op, right
         self.label = ""
 
-    def explain(self, facts, ctx):
+    def _explain(self, facts, ctx):
         left, right = self.left.explain(facts, ctx), self.right.explain(facts, ctx)
         if left.value is None or right.value is None:
             value = None
@@ -525,7 +540,7 @@ class IsIn(Condition):
         self.term, self.values = term, values
         self.label = ""
 
-    def explain(self, facts, ctx):
+    def _explain(self, facts, ctx):
         inner = self.term.explain(facts, ctx)
         value = None if inner.value is None else inner.value in self.values
         return Trace(
@@ -550,7 +565,7 @@ class Intersects(Condition):
         self.term, self.values = term, tuple(values)
         self.label = ""
 
-    def explain(self, facts, ctx):
+    def _explain(self, facts, ctx):
         inner = self.term.explain(facts, ctx)
         value = None if inner.value is None else bool(set(inner.value) & set(self.values))
         return Trace(
@@ -570,14 +585,14 @@ class Intersects(Condition):
         return self.term.facts()
 
 
-def _combined(node: Condition, value: Kleene, traces: list[Trace], joiner: str) -> Trace:
+def _combined(node: Condition, value: Kleene, traces: list[Trace], op: str) -> Trace:
     """The trace of an AND/OR: unknowns matter only while the value is unknown."""
     if value is None:
         unknown, questions = _unknown_parts(t for t in traces if t.value is None)
     else:
         unknown, questions = frozenset(), frozenset()
-    label = node.label or joiner.join(t.label for t in traces)
-    return Trace(label, value, node.citations, traces, unknown, questions)
+    label = node.label or f" {'and' if op == 'all' else 'or'} ".join(t.label for t in traces)
+    return Trace(label, value, node.citations, traces, unknown, questions, op=op)
 
 
 class All(Condition):
@@ -588,11 +603,11 @@ class All(Condition):
         self.label = label or " and ".join(p.label for p in parts if p.label)
         self.citations = tuple(citations)
 
-    def explain(self, facts, ctx):
+    def _explain(self, facts, ctx):
         traces = [p.explain(facts, ctx) for p in self.parts]
         values = [t.value for t in traces]
         value: Kleene = False if False in values else (None if None in values else True)
-        return _combined(self, value, traces, " and ")
+        return _combined(self, value, traces, "all")
 
     def compile(self, ctx):
         return pl.all_horizontal([p.compile(ctx) for p in self.parts])
@@ -612,11 +627,11 @@ class Any(Condition):
         self.label = label or " or ".join(p.label for p in parts if p.label)
         self.citations = tuple(citations)
 
-    def explain(self, facts, ctx):
+    def _explain(self, facts, ctx):
         traces = [p.explain(facts, ctx) for p in self.parts]
         values = [t.value for t in traces]
         value: Kleene = True if True in values else (None if None in values else False)
-        return _combined(self, value, traces, " or ")
+        return _combined(self, value, traces, "any")
 
     def compile(self, ctx):
         return pl.any_horizontal([p.compile(ctx) for p in self.parts])
@@ -636,10 +651,12 @@ class Not(Condition):
         self.label = label or f"not {part.label}"
         self.citations = tuple(citations) or part.citations
 
-    def explain(self, facts, ctx):
+    def _explain(self, facts, ctx):
         inner = self.part.explain(facts, ctx)
         value = None if inner.value is None else not inner.value
-        return Trace(self.label, value, self.citations, [inner], inner.depends_on, inner.unsettled)
+        return Trace(
+            self.label, value, self.citations, [inner], inner.depends_on, inner.unsettled, op="not"
+        )
 
     def compile(self, ctx):
         return ~self.part.compile(ctx)
@@ -662,7 +679,7 @@ class InForce(Condition):
         self.key = key
         self.label = label
 
-    def explain(self, facts, ctx):
+    def _explain(self, facts, ctx):
         value = ctx.in_force(self.key)
         note, citations = ctx.status(self.key)
         unsettled = frozenset({f"in force: {self.key}"}) if value is None else frozenset()
@@ -683,7 +700,7 @@ class Unsettled(Condition):
         self.label = label
         self.citations = citations
 
-    def explain(self, facts, ctx):
+    def _explain(self, facts, ctx):
         return Trace(
             self.label,
             None,
@@ -726,7 +743,7 @@ class Default(Condition):
         self.citations = tuple(citations)
         self._as_all = All(base, *(Not(e.condition) for e in self.exceptions))
 
-    def explain(self, facts, ctx):
+    def _explain(self, facts, ctx):
         base = self.base.explain(facts, ctx)
         exceptions = []
         for exc in self.exceptions:
@@ -742,7 +759,9 @@ class Default(Condition):
             )
         else:
             unknown, questions = frozenset(), frozenset()
-        return Trace(self.label, value, self.citations, [base, *exceptions], unknown, questions)
+        trace = Trace(self.label, value, self.citations, [base, *exceptions], unknown, questions)
+        trace.op = "default"
+        return trace
 
     def compile(self, ctx):
         return self._as_all.compile(ctx)
@@ -781,6 +800,7 @@ class DecisionTrace:
     possible: tuple[Outcome, ...]
     depends_on: frozenset[str]
     unsettled: frozenset[str]
+    otherwise: Trace | None  # why the fallback applies, when no branch held
 
 
 class Decision:
@@ -801,9 +821,13 @@ class Decision:
             looked.append((branch, trace))
             if trace.value is True:
                 break
-        return self._conclude(looked)
+        else:
+            return self._conclude(looked, self.otherwise.condition.explain(facts, ctx))
+        return self._conclude(looked, None)
 
-    def _conclude(self, looked: list[tuple[Branch, Trace]]) -> DecisionTrace:
+    def _conclude(
+        self, looked: list[tuple[Branch, Trace]], otherwise: Trace | None
+    ) -> DecisionTrace:
         # Walk back from the end: the result of the tail, then fold each branch in front of it.
         last_branch, last_trace = looked[-1]
         if last_trace.value is True:
@@ -834,6 +858,7 @@ class Decision:
             tuple(dict.fromkeys(reversed(possible))),
             frozenset(unknown),
             frozenset(questions),
+            otherwise,
         )
 
     def compile(self, ctx: Context) -> pl.Expr:

@@ -293,6 +293,7 @@ class LawAt(Context):
             raise ValueError("the evaluation instant needs a UTC offset")
         self.at = at.astimezone(dt.UTC)
         self.timeline = timeline or actual_timeline()
+        self.memo = {}
         self._cache: dict[str, tuple[Kleene, str, tuple[Cite, ...]]] = {}
 
     def _lookup(self, key: str) -> tuple[Kleene, str, tuple[Cite, ...]]:

@@ -1,0 +1,308 @@
+"""The ``cruce`` command line: explain one case, compare it across regimes, list the timeline.
+
+Heavy modules (Polars, the rules) are imported inside the commands so that ``cruce --help``
+starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from cruce.determine import Determination, OutcomeResult
+    from cruce.facts import Case
+
+app = typer.Typer(
+    help="Cruce: US immigration enforcement law 2014–2026 as executable, cited rules. "
+    "Information about the law, not legal advice.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# Pipes and CI logs get a wide page rather than Rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 150)
+errors = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
+
+NOTICE = "Information about the law, not legal advice."
+MARKS = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[yellow]?[/]"}
+
+CaseArg = Annotated[
+    Path | None,
+    typer.Argument(help="Case facts as YAML or JSON (see docs/facts.md).", show_default=False),
+]
+ExampleOpt = Annotated[
+    str | None,
+    typer.Option(help="Use a shipped example case instead of a file (see `cruce examples`)."),
+]
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(2)
+
+
+def _load(case_file: Path | None, example: str | None) -> Case:
+    from cruce.facts import CaseError, load_case
+
+    if (case_file is None) == (example is None):
+        _fail("give a CASE file or --example NAME (one of them)")
+    try:
+        if example is not None:
+            return load_case(_example_path(example))
+        return load_case(case_file)
+    except CaseError as error:
+        _fail(str(error))
+    raise AssertionError  # unreachable: _fail exits
+
+
+def _examples() -> dict[str, Path]:
+    from importlib import resources
+
+    folder = resources.files("cruce").joinpath("examples")
+    return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml")}
+
+
+def _example_path(name: str) -> Path:
+    found = _examples()
+    if name not in found:
+        _fail(f"no example {name!r}; valid: {', '.join(sorted(found))}")
+    return found[name]
+
+
+def _parse_at(value: str | None) -> dt.datetime | None:
+    from cruce.facts import _instant
+
+    if value is None:
+        return None
+    try:
+        return _instant(value)
+    except ValueError as error:
+        _fail(f"--at: {error}")
+    raise AssertionError
+
+
+def _cite_text(citations) -> str:
+    from cruce.citations import confidence_of
+
+    parts = []
+    for c in citations:
+        confidence = confidence_of(c).value
+        flag = "" if confidence == "confirmed" else f" [{confidence}]"
+        parts.append(f"{c}{flag}")
+    return "; ".join(parts)
+
+
+def _print_outcome(result: OutcomeResult, expanded: set[str]) -> None:
+    title = result.question.replace("_", " ").capitalize()
+    console.print(
+        f"\n[bold]{title}:[/] [bold cyan]{result.outcome}[/] ({result.modality}) — {result.text}",
+        highlight=False,
+    )
+    console.print("  Why:")
+    skip_below: int | None = None
+    for reason in result.reasons:
+        if skip_below is not None and reason.depth > skip_below:
+            continue
+        skip_below = None
+        if not reason.text:
+            continue
+        if reason.depth and reason.text in expanded:
+            # A sub-rule explained in full for an earlier question: say so, once.
+            skip_below = reason.depth
+            mark = MARKS[reason.holds]
+            indent = "    " + "  " * reason.depth
+            console.print(f"{indent}{mark} {reason.text} [dim](explained above)[/]")
+            continue
+        expanded.add(reason.text)
+        cites = _cite_text(reason.citations)
+        cites = f"  [dim]({cites})[/]" if cites else ""
+        note = f" [dim]— {reason.note}[/]" if reason.note and reason.depth else ""
+        indent = "    " + "  " * reason.depth
+        console.print(f"{indent}{MARKS[reason.holds]} {reason.text}{note}{cites}", highlight=False)
+    if result.depends_on:
+        console.print(f"  [yellow]Unknown facts that decide it:[/] {', '.join(result.depends_on)}")
+    if result.unsettled:
+        console.print("  [yellow]Open legal questions:[/] " + "; ".join(result.unsettled))
+    if result.rests_on_unconfirmed:
+        console.print(
+            "  [yellow]Rests on points the spec marks unconfirmed:[/] "
+            + "; ".join(result.rests_on_unconfirmed)
+        )
+
+
+def _print_determination(determination: Determination, source: str) -> None:
+    from cruce.logic import show
+    from cruce.timeline import regimes
+
+    regime = regimes().get(determination.regime or "")
+    console.print(f"[bold]Cruce[/] — {NOTICE}", highlight=False)
+    console.print(f"Case: {source}", highlight=False)
+    console.print(f"Decided at: {show(determination.at)}", highlight=False)
+    if regime is not None:
+        console.print(f"Regime: {regime.id} — {regime.title}", highlight=False)
+    if determination.timeline != "actual":
+        console.print(f"[magenta]Hypothetical timeline: {determination.timeline}[/]")
+    expanded: set[str] = set()
+    for result in determination.outcomes.values():
+        _print_outcome(result, expanded)
+
+
+@app.command()
+def explain(
+    case_file: CaseArg = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="Decide at this instant (ISO date or date-time with offset)."),
+    ] = None,
+    regime: Annotated[
+        str | None, typer.Option(help="Decide in this named regime (see `cruce timeline`).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON schema.")] = False,
+    example: ExampleOpt = None,
+) -> None:
+    """What the law in force lets DHS do with one case, why, and what is still unknown."""
+    from cruce.determine import DeterminationError, determine, to_json
+    from cruce.timeline import TimelineError
+
+    case = _load(case_file, example)
+    try:
+        determination = determine(case, at=_parse_at(at), regime=regime)
+    except (DeterminationError, TimelineError) as error:
+        _fail(str(error))
+    if as_json:
+        sys.stdout.write(json.dumps(to_json(determination), indent=2) + "\n")
+        return
+    _print_determination(determination, str(case_file or f"example {example}"))
+
+
+@app.command()
+def compare(case_file: CaseArg = None, example: ExampleOpt = None) -> None:
+    """The same case in every regime 2014–2026 and the 2017 hypothetical, side by side."""
+    from cruce.determine import compare as compare_regimes
+    from cruce.facts import CaseError
+    from cruce.logic import show
+    from cruce.timeline import regimes
+
+    case = _load(case_file, example)
+    try:
+        results = compare_regimes(case)
+    except CaseError as error:
+        _fail(str(error))
+    known = regimes()
+    questions = list(results[0].outcomes)
+    table = Table(
+        title=f"{case_file or 'example ' + str(example)} across the regimes — {NOTICE}",
+        caption="Each row moves the whole case in time to the regime's first instant (or keeps "
+        "its own instant in its own regime); durations such as presence and age are unchanged.",
+    )
+    table.add_column("Regime", no_wrap=True)
+    table.add_column("Decided at", no_wrap=True)
+    for question in questions:
+        table.add_column(question.replace("_", " ").capitalize(), no_wrap=True)
+    table.add_column("Depends on")
+    for determination in results:
+        regime = known[determination.regime] if determination.regime else None
+        name = regime.id if regime else "—"
+        if determination.timeline != "actual":
+            name = f"[magenta]{name} (hypothetical)[/]"
+        outcomes = determination.outcomes.values()
+        cells = [_outcome_cell(r) for r in outcomes]
+        depends = sorted({f for r in outcomes for f in r.depends_on + r.unsettled})
+        table.add_row(name, show(determination.at), *cells, ", ".join(depends) or "—")
+    console.print(table)
+
+
+def _outcome_cell(result: OutcomeResult) -> str:
+    colour = {"may": "green", "must": "cyan", "must not": "red"}.get(result.modality, "yellow")
+    return f"[{colour}]{result.outcome}[/]"
+
+
+@app.command()
+def timeline() -> None:
+    """The named regimes and the dated law behind them, with their sources."""
+    from cruce.citations import confidence_of
+    from cruce.logic import show
+    from cruce.timeline import LawAt, actual_timeline, regimes, timeline_named
+
+    keys = {
+        "er_designation_sea": "2002 sea",
+        "er_designation_land_2004": "2004 land",
+        "er_designation_full": "full scope",
+    }
+    table = Table(title="Regimes (spec §3): expedited-removal designations in force at the start")
+    table.add_column("Regime", no_wrap=True)
+    table.add_column("From", no_wrap=True)
+    table.add_column("Until", no_wrap=True)
+    for label in keys.values():
+        table.add_column(label)
+    table.add_column("What changed")
+    for regime in regimes().values():
+        timeline = timeline_named(regime.timeline) if regime.timeline else actual_timeline()
+        law = LawAt(regime.start, timeline)
+        cells = [MARKS[law.in_force(key)] for key in keys]
+        until = show(regime.end) if regime.end else "—"
+        table.add_row(regime.id, show(regime.start), until, *cells, regime.title)
+    console.print(table)
+    rows = Table(title="Dated rows, court orders and events")
+    for column in ("Id", "Concerns", "Interval", "Effect", "Sources"):
+        rows.add_column(column)
+    for row in actual_timeline().rows():
+        sources = "; ".join(f"{c} [{confidence_of(c).value}]" for c in row.cites())
+        effect = row.effect.value if row.effect else ""
+        rows.add_row(row.id, row.key, row.interval(), effect, sources)
+    console.print(rows)
+
+
+@app.command()
+def facts() -> None:
+    """The case facts Cruce reads: names, types and valid values."""
+    from cruce.facts import FACT_KINDS, Case
+
+    table = Table(title="Case facts (any may be omitted or `unknown`)")
+    table.add_column("Fact")
+    table.add_column("Type")
+    table.add_column("Valid values")
+    for name, kind in FACT_KINDS.items():
+        annotation = str(Case.model_fields[name].annotation)
+        table.add_row(name, kind.value, _valid_values(annotation, kind.value))
+    console.print(table)
+
+
+def _valid_values(annotation: str, kind: str) -> str:
+    from cruce import facts as facts_module
+
+    for enum_type in (
+        facts_module.EntryMode,
+        facts_module.ClaimedStatus,
+        facts_module.ClaimVerification,
+        facts_module.ParoleBasis,
+        facts_module.InadmissibilityGround,
+    ):
+        if enum_type.__name__ in annotation:
+            return ", ".join(m.value for m in enum_type)
+    if "frozenset[str]" in annotation or kind == "enum":
+        return "ISO 3166-1 alpha-2 codes"
+    return {
+        "bool": "true, false",
+        "date": "YYYY-MM-DD",
+        "instant": "ISO date-time with offset",
+    }.get(kind, "number ≥ 0")
+
+
+@app.command()
+def examples() -> None:
+    """The example cases shipped with Cruce."""
+    for name in sorted(_examples()):
+        console.print(name)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
