@@ -4,7 +4,6 @@ resolves, every dated row too, and every source in the registry is well formed."
 from __future__ import annotations
 
 from conftest import law_conditions
-
 from cruce.citations import registry, resolve
 from cruce.law import QUESTIONS
 from cruce.logic import Compare, Is, IsIn
