@@ -94,3 +94,10 @@ def test_help_starts_fast() -> None:
         [sys.executable, "-m", "cruce.cli", "--help"], capture_output=True, text=True, check=True
     )
     assert "explain" in done.stdout and time.perf_counter() - start < 10
+
+
+def test_docs_facts_is_current() -> None:
+    from cruce.catalogue import facts_markdown
+
+    committed = (Path(__file__).parents[1] / "docs" / "facts.md").read_text("utf-8")
+    assert committed == facts_markdown(), "regenerate: cruce facts --markdown > docs/facts.md"

@@ -262,39 +262,23 @@ def timeline() -> None:
 
 
 @app.command()
-def facts() -> None:
+def facts(
+    markdown: Annotated[bool, typer.Option(help="Print docs/facts.md instead of a table.")] = False,
+) -> None:
     """The case facts Cruce reads: names, types and valid values."""
-    from cruce.facts import FACT_KINDS, Case
+    from cruce.catalogue import facts_markdown, valid_values
+    from cruce.facts import FACT_KINDS
 
+    if markdown:
+        sys.stdout.write(facts_markdown())
+        return
     table = Table(title="Case facts (any may be omitted or `unknown`)")
     table.add_column("Fact")
     table.add_column("Type")
     table.add_column("Valid values")
     for name, kind in FACT_KINDS.items():
-        annotation = str(Case.model_fields[name].annotation)
-        table.add_row(name, kind.value, _valid_values(annotation, kind.value))
+        table.add_row(name, kind.value, valid_values(name))
     console.print(table)
-
-
-def _valid_values(annotation: str, kind: str) -> str:
-    from cruce import facts as facts_module
-
-    for enum_type in (
-        facts_module.EntryMode,
-        facts_module.ClaimedStatus,
-        facts_module.ClaimVerification,
-        facts_module.ParoleBasis,
-        facts_module.InadmissibilityGround,
-    ):
-        if enum_type.__name__ in annotation:
-            return ", ".join(m.value for m in enum_type)
-    if "frozenset[str]" in annotation or kind == "enum":
-        return "ISO 3166-1 alpha-2 codes"
-    return {
-        "bool": "true, false",
-        "date": "YYYY-MM-DD",
-        "instant": "ISO date-time with offset",
-    }.get(kind, "number ≥ 0")
 
 
 @app.command()
