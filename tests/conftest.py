@@ -6,15 +6,10 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from cruce.facts import (
-    ClaimedStatus,
-    ClaimVerification,
-    EntryMode,
-    InadmissibilityGround,
-    ParoleBasis,
-)
+from cruce.catalogue import _enum_in
+from cruce.facts import FACT_KINDS, Case
 from cruce.law import QUESTIONS
-from cruce.logic import Condition
+from cruce.logic import Condition, FactKind
 from cruce.timeline import actual_timeline
 
 UTC = dt.UTC
@@ -54,7 +49,10 @@ instants = st.one_of(
         timezones=st.just(UTC),
     ),
 )
-dates = st.dates(min_value=dt.date(1960, 1, 1), max_value=dt.date(2026, 12, 31))
+dates = st.one_of(
+    st.sampled_from([dt.date(2014, 1, 1), dt.date(2020, 11, 1), dt.date(2020, 11, 2)]),
+    st.dates(min_value=dt.date(1960, 1, 1), max_value=dt.date(2026, 12, 31)),
+)
 days = st.one_of(st.sampled_from([0, 13, 14, 15, 729, 730, 731]), st.integers(0, 6000))
 miles = st.one_of(st.sampled_from([0.0, 99.0, 100.0, 100.5, 101.0]), st.floats(0, 3000))
 
@@ -63,41 +61,42 @@ def _enum(values) -> st.SearchStrategy:
     return st.sampled_from([v.value for v in values])
 
 
+SPECIAL = {
+    "nationalities": maybe(st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=2)),
+    "encounter_distance_to_land_border_air_miles": maybe(miles),
+    "cp_days_established_before_determination": maybe(days),
+    "cp_days_established_before_encounter": maybe(days),
+    "misdemeanor_incidents_excluding_minor_traffic": maybe(st.integers(0, 5)),
+    "hours_since_apprehension": maybe(st.sampled_from([0.0, 47.5, 48.0, 48.5, 100.0])),
+    # Left out: they only constrain other facts (entry before encounter), tested elsewhere.
+    "last_entry_date": st.none(),
+    "determination_datetime": st.none(),
+    "continuous_presence_established_since": st.none(),
+}
+
+
+def _strategy(name: str, kind: FactKind) -> st.SearchStrategy:
+    if name in SPECIAL:
+        return SPECIAL[name]
+    enum_type = _enum_in(Case.model_fields[name].annotation)
+    if enum_type is not None and kind is FactKind.SET:
+        return maybe(st.lists(_enum(enum_type), max_size=3, unique=True))
+    if enum_type is not None:
+        return maybe(_enum(enum_type))
+    return maybe(
+        {
+            FactKind.BOOL: st.booleans(),
+            FactKind.INT: st.integers(0, 6000),
+            FactKind.FLOAT: st.floats(0, 3000),
+            FactKind.DATE: dates,
+            FactKind.INSTANT: instants,
+            FactKind.ENUM: st.sampled_from(COUNTRIES),
+        }[kind]
+    )
+
+
 case_data = st.fixed_dictionaries(
-    {},
-    optional={
-        "nationalities": maybe(st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=2)),
-        "native_country": maybe(st.sampled_from(COUNTRIES)),
-        "habitual_residence_country": maybe(st.sampled_from(COUNTRIES)),
-        "date_of_birth": maybe(dates),
-        "is_us_citizen": maybe(st.booleans()),
-        "claimed_status": maybe(_enum(ClaimedStatus)),
-        "claim_under_oath": maybe(st.booleans()),
-        "claim_verification": maybe(_enum(ClaimVerification)),
-        "has_lawful_immigration_status": maybe(st.booleans()),
-        "was_admitted": maybe(st.booleans()),
-        "vwp_applicant": maybe(st.booleans()),
-        "parole_granted": maybe(st.booleans()),
-        "parole_at_poe": maybe(st.booleans()),
-        "parole_basis": maybe(_enum(ParoleBasis)),
-        "entry_mode": maybe(_enum(EntryMode)),
-        "is_stowaway": maybe(st.booleans()),
-        "encounter_datetime": maybe(instants),
-        "encounter_distance_to_land_border_air_miles": maybe(miles),
-        "encountered_upon_arrival_at_or_near_border": maybe(st.booleans()),
-        "cp_days_established_before_determination": maybe(days),
-        "cp_days_established_before_encounter": maybe(days),
-        "inadmissibility_grounds": maybe(
-            st.lists(_enum(InadmissibilityGround), max_size=3, unique=True)
-        ),
-        "dhs_charging_other_grounds": maybe(st.booleans()),
-        "documentary_requirements_waived": maybe(st.booleans()),
-        "prior_removal_order_exists": maybe(st.booleans()),
-        "reentered_illegally_after_removal": maybe(st.booleans()),
-        "parent_or_legal_guardian_in_us": maybe(st.booleans()),
-        "parent_or_guardian_available_to_provide_care_and_custody": maybe(st.booleans()),
-        "accompanied_by_parent_or_legal_guardian": maybe(st.booleans()),
-        "expressed_fear_or_asylum_intent": maybe(st.booleans()),
-    },
+    {}, optional={name: _strategy(name, kind) for name, kind in FACT_KINDS.items()}
 )
-"""Random case facts (valid by construction), boundary values over-represented."""
+"""Random case facts for every fact the Case has (valid by construction), boundary values
+over-represented."""

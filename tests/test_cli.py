@@ -52,7 +52,9 @@ def test_compare_lists_every_regime() -> None:
     assert result.exit_code == 0, result.output
     for regime in ("R-2014", "R-2019-PI", "R-2025-FULL", "R-2026", "kelly-2017-as-directed"):
         assert regime in result.output
-    assert "LEGAL_UNCERTAIN" in result.output
+    assert (
+        "LEGAL UNCERTAIN" in result.output and "R-2025-APPEAL · expedited_removal" in result.output
+    )
 
 
 def test_timeline_lists_regimes_and_sources() -> None:

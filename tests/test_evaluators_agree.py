@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from conftest import case_data, instants, law_conditions
 from cruce.determine import determine_at, determine_frame
 from cruce.facts import cases_frame, parse_case
+from cruce.law import QUESTIONS
 from cruce.timeline import LawAt, actual_timeline, timeline_named
 
 CONDITIONS = law_conditions()
@@ -50,7 +51,7 @@ def test_many_rows_at_once_match_one_by_one(many: list[dict], at) -> None:
     """Vectorised over a frame of many rows equals row-by-row explanation, row for row."""
     cases = [parse_case(d) for d in many]
     frame = determine_frame(cases_frame(cases), at)
-    assert frame.schema == pl.Schema({"expedited_removal": pl.String, "procedure": pl.String})
+    assert frame.schema == pl.Schema(dict.fromkeys(QUESTIONS, pl.String))
     assert frame.height == len(cases)
     for case, row in zip(cases, frame.iter_rows(named=True), strict=True):
         explained = determine_at(case, at, actual_timeline())

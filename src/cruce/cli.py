@@ -206,23 +206,30 @@ def compare(case_file: CaseArg = None, example: ExampleOpt = None) -> None:
     table.add_column("Regime", no_wrap=True)
     table.add_column("Decided at", no_wrap=True)
     for question in questions:
-        table.add_column(question.replace("_", " ").capitalize(), no_wrap=True)
-    table.add_column("Depends on")
+        table.add_column(question.replace("_", " ").capitalize(), overflow="fold")
+    footnotes = []
     for determination in results:
         regime = known[determination.regime] if determination.regime else None
         name = regime.id if regime else "—"
         if determination.timeline != "actual":
-            name = f"[magenta]{name} (hypothetical)[/]"
-        outcomes = determination.outcomes.values()
+            name = f"[magenta]{name}\n(hypothetical)[/]"
+        outcomes = list(determination.outcomes.values())
+        for result in outcomes:
+            if result.depends_on or result.unsettled:
+                footnotes.append(
+                    f"{regime.id if regime else '—'} · {result.question}: depends on "
+                    + ", ".join(result.depends_on + result.unsettled)
+                )
         cells = [_outcome_cell(r) for r in outcomes]
-        depends = sorted({f for r in outcomes for f in r.depends_on + r.unsettled})
-        table.add_row(name, show(determination.at), *cells, ", ".join(depends) or "—")
+        table.add_row(name, show(determination.at), *cells)
     console.print(table)
+    for line in footnotes:
+        console.print(f"  [yellow]?[/] {line}", highlight=False)
 
 
 def _outcome_cell(result: OutcomeResult) -> str:
     colour = {"may": "green", "must": "cyan", "must not": "red"}.get(result.modality, "yellow")
-    return f"[{colour}]{result.outcome}[/]"
+    return f"[{colour}]{result.outcome.replace('_', ' ')}[/]"
 
 
 @app.command()

@@ -277,15 +277,24 @@ def to_json(determination: Determination) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-def compile_questions(at: dt.datetime, timeline: Timeline | None = None) -> dict[str, pl.Expr]:
-    """Each question as a Polars expression giving the outcome code per row (null: depends)."""
+def compile_questions(
+    at: dt.datetime, timeline: Timeline | None = None
+) -> tuple[list[pl.Expr], dict[str, pl.Expr]]:
+    """Each question as a Polars expression giving the outcome code per row (null: depends),
+    with the helper columns those expressions read."""
     law = LawAt(at, timeline)
-    return {q: d.compile(law).alias(q) for q, d in QUESTIONS.items()}
+    helpers: list[pl.Expr] = []
+    outcomes: dict[str, pl.Expr] = {}
+    for question, decision in QUESTIONS.items():
+        columns, outcome = decision.compile(law)
+        helpers += columns
+        outcomes[question] = outcome.alias(question)
+    return helpers, outcomes
 
 
 def determine_frame(
     frame: pl.DataFrame | pl.LazyFrame, at: dt.datetime, timeline: Timeline | None = None
 ) -> pl.DataFrame:
     """The outcome of every question for every row (a DataFrame of Case facts) at one instant."""
-    exprs = compile_questions(at, timeline)
-    return frame.lazy().select(*exprs.values()).collect()
+    helpers, outcomes = compile_questions(at, timeline)
+    return frame.lazy().with_columns(helpers).select(*outcomes.values()).collect()

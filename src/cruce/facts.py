@@ -178,6 +178,31 @@ class ParoleBasis(enum.StrEnum):
     OTHER = "OTHER"
 
 
+class ContiguousCountry(enum.StrEnum):
+    """The contiguous territory a land arrival came from (spec §1.2)."""
+
+    MX = "MX"
+    CA = "CA"
+    NONE = "NONE"
+
+
+class MppFearScreeningResult(enum.StrEnum):
+    """The MPP non-refoulement screen by its standard (spec §1.6)."""
+
+    NONE = "NONE"
+    POSITIVE_2019_STANDARD = "POSITIVE_2019_STANDARD"
+    POSITIVE_2021_STANDARD = "POSITIVE_2021_STANDARD"
+    NEGATIVE = "NEGATIVE"
+
+
+class MayorkasAssessment(enum.StrEnum):
+    """The Mayorkas public-safety totality assessment (spec §1.7)."""
+
+    CURRENT_THREAT = "CURRENT_THREAT"
+    NOT_CURRENT_THREAT = "NOT_CURRENT_THREAT"
+    NOT_ASSESSED = "NOT_ASSESSED"
+
+
 class InadmissibilityGround(enum.StrEnum):
     """Grounds of inadmissibility under INA 212(a) (spec §1.4)."""
 
@@ -190,6 +215,79 @@ class InadmissibilityGround(enum.StrEnum):
     I212a3_SECURITY = "I212a3_SECURITY"
     I212a9_PRIOR_REMOVAL = "I212a9_PRIOR_REMOVAL"
     OTHER = "OTHER"
+
+
+class ConvictionCategory(enum.StrEnum):
+    DOMESTIC_VIOLENCE = "DOMESTIC_VIOLENCE"
+    SEXUAL_ABUSE_OR_EXPLOITATION = "SEXUAL_ABUSE_OR_EXPLOITATION"
+    BURGLARY = "BURGLARY"
+    UNLAWFUL_FIREARM_POSSESSION_OR_USE = "UNLAWFUL_FIREARM_POSSESSION_OR_USE"
+    DRUG_DISTRIBUTION_OR_TRAFFICKING = "DRUG_DISTRIBUTION_OR_TRAFFICKING"
+    DUI = "DUI"
+    MINOR_TRAFFIC = "MINOR_TRAFFIC"
+    OTHER = "OTHER"
+
+
+# Johnson 2(b) "significant misdemeanor" categories [S S18d]; 90 days custody [UNCONFIRMED].
+SIGNIFICANT_MISDEMEANOR_CATEGORIES = frozenset(ConvictionCategory) - {
+    ConvictionCategory.MINOR_TRAFFIC,
+    ConvictionCategory.OTHER,
+}
+SIGNIFICANT_CUSTODY_DAYS = 90
+
+
+class Conviction(BaseModel):
+    """One conviction (spec §1.7 ``convictions``); a case's convictions fill its summary facts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date | None = None
+    is_felony_in_convicting_jurisdiction: bool = False
+    is_aggravated_felony_101a43: bool = False
+    element_active_gang_participation_18usc521a: bool = False
+    immigration_status_essential_element: bool = False
+    is_misdemeanor: bool = False
+    category: ConvictionCategory = ConvictionCategory.OTHER
+    custodial_sentence_days_excluding_suspended: int = Field(default=0, ge=0)
+    incident_id: str | None = None
+
+
+def _convictions(records: list[Any]) -> list[Conviction]:
+    parsed = []
+    for i, record in enumerate(records):
+        try:
+            parsed.append(Conviction.model_validate(record))
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(map(str, first["loc"]))
+            raise ValueError(f"convictions[{i}].{where}: {first['msg']}") from None
+    return parsed
+
+
+def conviction_summary(convictions: list[Conviction]) -> dict[str, Any]:
+    """The summary facts the priority schemes read, from a list of convictions."""
+    misdemeanors = [
+        c for c in convictions if c.is_misdemeanor and not c.immigration_status_essential_element
+    ]
+    counted = [c for c in misdemeanors if c.category is not ConvictionCategory.MINOR_TRAFFIC]
+    incidents = {c.incident_id or f"#{i}" for i, c in enumerate(counted)}
+    return {
+        "convicted_of_any_crime": bool(convictions),
+        "convicted_of_felony_status_not_essential_element": any(
+            c.is_felony_in_convicting_jurisdiction and not c.immigration_status_essential_element
+            for c in convictions
+        ),
+        "convicted_of_aggravated_felony": any(c.is_aggravated_felony_101a43 for c in convictions),
+        "convicted_of_gang_offense_18usc521a": any(
+            c.element_active_gang_participation_18usc521a for c in convictions
+        ),
+        "convicted_of_significant_misdemeanor": any(
+            c.category in SIGNIFICANT_MISDEMEANOR_CATEGORIES
+            or c.custodial_sentence_days_excluding_suspended >= SIGNIFICANT_CUSTODY_DAYS
+            for c in misdemeanors
+        ),
+        "misdemeanor_incidents_excluding_minor_traffic": len(incidents),
+    }
 
 
 Grounds = Annotated[frozenset[InadmissibilityGround] | None, BeforeValidator(_enum_set)]
@@ -241,6 +339,7 @@ class Case(BaseModel):
     determination_datetime: InstantField = None
     encounter_distance_to_land_border_air_miles: NonNegativeFloat = None
     encountered_upon_arrival_at_or_near_border: Bool = None
+    contiguous_country_arrived_from: _optional(ContiguousCountry) = None
     # §1.3 continuous presence, as shown to the officer's satisfaction (a bare claim is 0 days);
     # either as day counts or as the date since which presence is shown.
     cp_days_established_before_determination: NonNegativeInt = None
@@ -253,12 +352,55 @@ class Case(BaseModel):
     prior_removal_order_exists: Bool = None
     prior_removal_order_date: DateField = None
     reentered_illegally_after_removal: Bool = None
+    processed_for_expedited_removal: Bool = None
+    final_order_of_removal_date: DateField = None
+    failed_to_depart_under_final_order: Bool = None
     # §1.5 children and family
     parent_or_legal_guardian_in_us: Bool = None
     parent_or_guardian_available_to_provide_care_and_custody: Bool = None
     accompanied_by_parent_or_legal_guardian: Bool = None
+    trafficking_victim_or_credible_risk: Bool = None
+    child_credible_fear_of_return: Bool = None
+    child_able_to_decide_withdrawal_independently: Bool = None
+    hours_since_apprehension: NonNegativeFloat = None
     # §1.6 protection claims
     expressed_fear_or_asylum_intent: Bool = None
+    fear_of_return_to_mexico: Bool = None
+    mpp_fear_screening_result: _optional(MppFearScreeningResult) = None
+    # §1.7 criminal history and conduct, summarised (spec `convictions` records: see docs)
+    convicted_of_any_crime: Bool = None
+    convicted_of_felony_status_not_essential_element: Bool = None
+    convicted_of_aggravated_felony: Bool = None
+    convicted_of_gang_offense_18usc521a: Bool = None
+    convicted_of_significant_misdemeanor: Bool = None
+    misdemeanor_incidents_excluding_minor_traffic: NonNegativeInt = None
+    pending_criminal_charges: Bool = None
+    committed_chargeable_criminal_acts: Bool = None
+    intentional_gang_participation_age16plus: Bool = None
+    terrorism_or_espionage_engaged_or_suspected: Bool = None
+    otherwise_danger_to_national_security: Bool = None
+    fraud_or_willful_misrep_before_government_agency: Bool = None
+    public_benefits_program_abuse: Bool = None
+    significant_visa_or_vwp_abuse: Bool = None
+    apprehended_at_border_or_poe_attempting_unlawful_entry: Bool = None
+    apprehended_attempting_unlawful_entry_on: DateField = None
+    released_from_incarceration_on: DateField = None
+    officer_judges_public_safety_or_natsec_risk: Bool = None
+    mayorkas_public_safety_assessment: _optional(MayorkasAssessment) = None
+    physically_present_since_2014_01_01: Bool = None
+    physically_present_before_2020_11_01: Bool = None
+    unlawful_entry_date: DateField = None
+    daca_recipient: Bool = None
+    # §1.8 MPP-specific facts
+    returning_lpr_seeking_admission: Bool = None
+    has_advance_parole_document_or_in_parole_status: Bool = None
+    known_physical_or_mental_health_issue: Bool = None
+    criminal_or_violence_history: Bool = None
+    gov_of_mexico_or_usg_interest: Bool = None
+    port_director_exclusion: Bool = None
+    vulnerable_exclusion_2021: Bool = None
+    mpp_operating_at_location: Bool = None
+    mexico_accepting_returns: Bool = None
 
     @model_validator(mode="before")
     @classmethod
@@ -266,6 +408,17 @@ class Case(BaseModel):
         if not isinstance(data, dict):
             return data
         data = dict(data)
+        convictions = data.pop("convictions", None)
+        if convictions is not None:
+            if not isinstance(convictions, list):
+                raise ValueError("convictions must be a list of conviction records")
+            summary = conviction_summary(_convictions(convictions))
+            clash = sorted(set(summary) & set(data))
+            if clash:
+                raise ValueError(
+                    f"give convictions either as a list or as the summary facts {clash}, not both"
+                )
+            data.update(summary)
         for record, fields in _RECORDS.items():
             nested = data.pop(record, None)
             if nested is None:
@@ -416,7 +569,7 @@ def _describe(error: dict[str, Any]) -> str:
             "docs/facts.md and by `cruce facts`)"
         )
     message = error["msg"].removeprefix("Value error, ")
-    return f"field {location!r}: {message}"
+    return f"field {location!r}: {message}" if error["loc"] else message
 
 
 def parse_case(data: Any, source: str = "case") -> Case:

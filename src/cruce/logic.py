@@ -104,12 +104,15 @@ class Context:
     at: dt.datetime
     # Traces already computed in this evaluation, by (node, facts): a sub-rule shared by several
     # rules is explained once per case.
-    memo: dict[tuple[int, int], Trace]
+    memo: dict[tuple[int, int], tuple[dict[str, AnyType], Trace]]
 
     def in_force(self, key: str) -> Kleene:  # pragma: no cover - interface
         raise NotImplementedError
 
     def status(self, key: str) -> tuple[str, tuple[Cite, ...]]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def blocked(self, key: str) -> bool:  # pragma: no cover - interface
         raise NotImplementedError
 
 
@@ -263,10 +266,33 @@ def eastern_date(value: dt.date | dt.datetime) -> dt.date:
 
 
 def _date_expr(term: Term, ctx: Context) -> pl.Expr:
+    if isinstance(term, Instant):
+        return pl.lit(eastern_date(ctx.at))  # one instant for every row: a constant date
     expr = term.compile(ctx)
     if term.kind is FactKind.INSTANT:
         return expr.dt.convert_time_zone("America/New_York").dt.date()
     return expr
+
+
+def months_before(end: dt.date, months: int) -> dt.date:
+    """The date ``months`` calendar months before ``end``, its day clipped to the month."""
+    year, month0 = divmod(end.year * 12 + end.month - 1 - months, 12)
+    next_month = dt.date(year + (month0 == 11), (month0 + 1) % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month0 + 1, min(end.day, last_day))
+
+
+def start_bound(term: Term, amount: int, ctx: Context) -> dt.date | None:
+    """For a duration from a column to the evaluation instant, the start date at which the
+    duration equals ``amount``: duration >= amount exactly when start <= that date."""
+    if not isinstance(term, DaysBetween | MonthsBetween | YearsBetween):
+        return None
+    if not isinstance(term.end, Instant):
+        return None
+    end = eastern_date(ctx.at)
+    if isinstance(term, DaysBetween):
+        return end - dt.timedelta(days=amount)
+    return months_before(end, amount * 12 if isinstance(term, YearsBetween) else amount)
 
 
 def complete_months(start: dt.date, end: dt.date) -> int:
@@ -426,11 +452,13 @@ class Condition:
 
     def explain(self, facts: dict[str, AnyType], ctx: Context) -> Trace:
         """This node's trace for one case; shared sub-rules are evaluated once per case."""
-        memo = ctx.memo
         key = (id(self), id(facts))
-        trace = memo.get(key)
-        if trace is None:
-            trace = memo[key] = self._explain(facts, ctx)
+        found = ctx.memo.get(key)
+        # The facts object is kept with its trace, so a reused id can never match stale facts.
+        if found is not None and found[0] is facts:
+            return found[1]
+        trace = self._explain(facts, ctx)
+        ctx.memo[key] = (facts, trace)
         return trace
 
     def _explain(self, facts: dict[str, AnyType], ctx: Context) -> Trace:
@@ -527,10 +555,32 @@ class Compare(Condition):
         )
 
     def compile(self, ctx):
-        return _OPS[self.op](self.left.compile(ctx), self.right.compile(ctx))
+        return _compile_comparison(self.left, self.op, self.right, ctx)
 
     def facts(self):
         return self.left.facts() | self.right.facts()
+
+
+def _compile_comparison(left: Term, op: str, right: Term, ctx: Context) -> pl.Expr:
+    """A comparison as a Polars expression. A whole-number duration from a column to the
+    evaluation instant is compared as the column's date against a constant, which is the same
+    test and far cheaper than computing every row's duration."""
+    if isinstance(right, Const) and isinstance(right.constant, int):
+        if isinstance(left, FirstKnown):
+            parts = [_compile_comparison(t, op, right, ctx) for t in left.terms]
+            return pl.coalesce(parts)
+        amount = {
+            "<": right.constant,
+            ">=": right.constant,
+            "<=": right.constant + 1,
+            ">": right.constant + 1,
+        }.get(op)
+        bound = start_bound(left, amount, ctx) if amount is not None else None
+        if bound is not None:
+            start = _date_expr(left.start, ctx)  # type: ignore[attr-defined]
+            # duration >= amount  <=>  start <= bound
+            return start <= bound if op in (">=", ">") else start > bound
+    return _OPS[op](left.compile(ctx), right.compile(ctx))
 
 
 class IsIn(Condition):
@@ -577,9 +627,8 @@ class Intersects(Condition):
         )
 
     def compile(self, ctx):
-        column = self.term.compile(ctx)
-        found = [column.list.contains(pl.lit(v)) for v in self.values]
-        return pl.any_horizontal(found) if len(found) > 1 else found[0]
+        values = list(self.values)
+        return self.term.compile(ctx).list.eval(pl.element().is_in(values)).list.any()
 
     def facts(self):
         return self.term.facts()
@@ -690,6 +739,45 @@ class InForce(Condition):
 
     def facts(self):
         return frozenset()
+
+
+class Blocked(Condition):
+    """A dated instrument exists at the evaluation instant but a court order blocks it."""
+
+    def __init__(self, key: str, label: str):
+        self.key = key
+        self.label = label
+
+    def _explain(self, facts, ctx):
+        value = ctx.blocked(self.key)
+        note, citations = ctx.status(self.key)
+        return Trace(self.label, value, citations, note=note, kind="in_force")
+
+    def compile(self, ctx):
+        return pl.lit(ctx.blocked(self.key), dtype=pl.Boolean)
+
+    def facts(self):
+        return frozenset()
+
+
+class Known(Condition):
+    """Whether a fact is known at all (never unknown itself): for steps not yet taken, such as
+    a screening whose answers are not in yet."""
+
+    def __init__(self, *facts: Fact, label: str = ""):
+        self.fact_refs = facts
+        self.label = label or "known: " + ", ".join(f.name for f in facts)
+
+    def _explain(self, facts, ctx):
+        missing = [f.name for f in self.fact_refs if facts.get(f.name) is None]
+        note = f"not yet known: {', '.join(missing)}" if missing else ""
+        return Trace(self.label, not missing, self.citations, note=note)
+
+    def compile(self, ctx):
+        return pl.all_horizontal([pl.col(f.name).is_not_null() for f in self.fact_refs])
+
+    def facts(self):
+        return frozenset(f.name for f in self.fact_refs)
 
 
 class Unsettled(Condition):
@@ -861,21 +949,34 @@ class Decision:
             otherwise,
         )
 
-    def compile(self, ctx: Context) -> pl.Expr:
-        """The outcome code per row; null where the outcome depends on unknown facts."""
-        result = pl.lit(self.otherwise.outcome.code, dtype=pl.String)
-        for branch in reversed(self.branches):
-            code = pl.lit(branch.outcome.code, dtype=pl.String)
-            condition = branch.condition.compile(ctx)
-            agree = pl.when(result == code).then(code).otherwise(pl.lit(None, dtype=pl.String))
-            result = (
-                pl.when(condition)
-                .then(code)
-                .when(condition.is_null())
-                .then(agree)
-                .otherwise(result)
-            )
-        return result
+    def compile(self, ctx: Context) -> tuple[list[pl.Expr], pl.Expr]:
+        """The outcome code per row; null where the outcome depends on unknown facts.
+
+        Returns the branch conditions as helper columns (to add first, e.g. with
+        ``with_columns``) and the outcome expression over them: written out inline, the
+        three-valued fold would repeat every condition once per later branch.
+        """
+        names = [f"__{self.name}_{i}" for i in range(len(self.branches))]
+        helpers = [
+            b.condition.compile(ctx).alias(n) for b, n in zip(self.branches, names, strict=True)
+        ]
+        codes = [pl.lit(b.outcome.code, dtype=pl.String) for b in self.branches]
+        # The first branch that holds (null counts as not holding) gives the candidate...
+        candidate: AnyType = pl.when(pl.col(names[0])).then(codes[0]) if names else None
+        for name, code in zip(names[1:], codes[1:], strict=True):
+            candidate = candidate.when(pl.col(name)).then(code)
+        fallback = pl.lit(self.otherwise.outcome.code, dtype=pl.String)
+        candidate = candidate.otherwise(fallback) if names else fallback
+        # ...unless an earlier branch is unknown and would give a different outcome.
+        conflicts = []
+        decided_before = pl.lit(False)
+        for name, code in zip(names, codes, strict=True):
+            column = pl.col(name)
+            conflicts.append(~decided_before & column.is_null() & (code != candidate))
+            decided_before = decided_before | column.fill_null(False)
+        if not conflicts:
+            return helpers, candidate
+        return helpers, pl.when(pl.any_horizontal(conflicts)).then(None).otherwise(candidate)
 
     def facts(self) -> frozenset[str]:
         return frozenset().union(*(b.condition.facts() for b in self.branches))

@@ -29,7 +29,15 @@ DIMENSION_FILES = (
     "expedited_removal_designations.yaml",
     "court_orders.yaml",
     "cuban_exceptions.yaml",
+    "contiguous_return.yaml",
+    "priority_schemes.yaml",
     "events.yaml",
+)
+INSTRUMENT_FILES = (
+    "expedited_removal_designations.yaml",
+    "cuban_exceptions.yaml",
+    "contiguous_return.yaml",
+    "priority_schemes.yaml",
 )
 
 
@@ -208,8 +216,7 @@ def actual_timeline() -> Timeline:
         if row.effect is None:
             raise TimelineError(f"court_orders.yaml: row {row.id!r}: effect is required")
     return Timeline(
-        instruments=tables["expedited_removal_designations.yaml"].rows
-        + tables["cuban_exceptions.yaml"].rows,
+        instruments=tuple(row for name in INSTRUMENT_FILES for row in tables[name].rows),
         overlays=overlays,
         events=tables["events.yaml"].rows,
     )
@@ -294,9 +301,13 @@ class LawAt(Context):
         self.at = at.astimezone(dt.UTC)
         self.timeline = timeline or actual_timeline()
         self.memo = {}
-        self._cache: dict[str, tuple[Kleene, str, tuple[Cite, ...]]] = {}
+        self._cache: dict[str, tuple[Kleene, str, tuple[Cite, ...], bool]] = {}
 
-    def _lookup(self, key: str) -> tuple[Kleene, str, tuple[Cite, ...]]:
+    def blocked(self, key: str) -> bool:
+        """An instrument of this key is in force but a court order blocks it."""
+        return self._lookup(key)[3]
+
+    def _lookup(self, key: str) -> tuple[Kleene, str, tuple[Cite, ...], bool]:
         if key in self._cache:
             return self._cache[key]
         at = self.at
@@ -328,7 +339,8 @@ class LawAt(Context):
             notes.append(event.title)
         if self.timeline.name != "actual":
             notes.append(f"on the hypothetical timeline {self.timeline.name!r}")
-        result = (value, "; ".join(notes), tuple(citations))
+        blocked = overlay is not None and instrument is not None and value is False
+        result = (value, "; ".join(notes), tuple(citations), blocked)
         self._cache[key] = result
         return result
 
@@ -336,5 +348,5 @@ class LawAt(Context):
         return self._lookup(key)[0]
 
     def status(self, key: str) -> tuple[str, tuple[Cite, ...]]:
-        _, note, citations = self._lookup(key)
+        _, note, citations, _ = self._lookup(key)
         return note, citations

@@ -13,13 +13,13 @@ proceedings instead (*Matter of E-R-M- & L-R-M-*, 25 I&N Dec. 520 (BIA 2011)).
 """
 
 from cruce.facts import fact
+from cruce.law import tvpra
 from cruce.law.definitions import (
     arrived_by_aircraft_at_poe,
     arrived_by_sea,
     cp_days_before_determination,
     cp_days_before_encounter,
     entered_without_inspection,
-    is_contiguous_country_child,
     is_uac,
     is_verified_us_citizen,
     nationalities,
@@ -319,31 +319,7 @@ PROCEDURE = Decision(
             Outcome("NO_REMOVAL", Modality.MUST_NOT, "no removal of any kind: a US citizen"),
             (cite("S7", "235.3(b)(5)(iv)"),),
         ),
-        Branch(
-            "R3.2 unaccompanied child from a contiguous country",
-            All(
-                is_uac,
-                is_contiguous_country_child,
-                label="an unaccompanied child of Mexico or Canada",
-            ),
-            Outcome(
-                "TVPRA_CONTIGUOUS_SCREEN",
-                Modality.MUST,
-                "screen within 48 hours (trafficking, fear, ability to decide); if not cleared, "
-                "transfer to HHS and section 240 proceedings",
-            ),
-            (cite("S2", "8 U.S.C. 1232(a)(2), (a)(4)"),),
-        ),
-        Branch(
-            "R3.2 unaccompanied child",
-            is_uac,
-            Outcome(
-                "TVPRA_HHS_240",
-                Modality.MUST,
-                "transfer to HHS custody within 72 hours and section 240 proceedings, not ER",
-            ),
-            (cite("S2", "8 U.S.C. 1232(a)(5)(D), (b)(3)"),),
-        ),
+        *tvpra.BRANCHES,
         Branch(
             "R3.3 reinstatement",
             All(
