@@ -6,8 +6,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from cruce.catalogue import _enum_in
-from cruce.facts import FACT_KINDS, Case
+from cruce.facts import FACT_KINDS, enum_of
 from cruce.law import QUESTIONS
 from cruce.logic import Condition, FactKind
 from cruce.timeline import actual_timeline
@@ -78,7 +77,7 @@ SPECIAL = {
 def _strategy(name: str, kind: FactKind) -> st.SearchStrategy:
     if name in SPECIAL:
         return SPECIAL[name]
-    enum_type = _enum_in(Case.model_fields[name].annotation)
+    enum_type = enum_of(name)
     if enum_type is not None and kind is FactKind.SET:
         return maybe(st.lists(_enum(enum_type), max_size=3, unique=True))
     if enum_type is not None:

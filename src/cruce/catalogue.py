@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import enum
-from typing import get_args
-
-from cruce.facts import FACT_KINDS, Case, FactKind
+from cruce.facts import FACT_KINDS, FactKind, enum_of
 
 DESCRIPTIONS = {
     FactKind.BOOL: "true / false",
@@ -16,20 +13,10 @@ DESCRIPTIONS = {
 }
 
 
-def _enum_in(annotation: object) -> type[enum.Enum] | None:
-    for arg in get_args(annotation):
-        if isinstance(arg, type) and issubclass(arg, enum.Enum):
-            return arg
-        found = _enum_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def valid_values(name: str) -> str:
     """The valid values of a fact, in words."""
     kind = FACT_KINDS[name]
-    enum_type = _enum_in(Case.model_fields[name].annotation)
+    enum_type = enum_of(name)
     if enum_type is not None:
         return ", ".join(member.value for member in enum_type)
     if kind in (FactKind.ENUM, FactKind.SET):

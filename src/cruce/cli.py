@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def _cite_text(citations) -> str:
     parts = []
     for c in citations:
         confidence = confidence_of(c).value
-        flag = "" if confidence == "confirmed" else f" [{confidence}]"
+        flag = "" if confidence == "confirmed" else escape(f" [{confidence}]")
         parts.append(f"{c}{flag}")
     return "; ".join(parts)
 
@@ -151,8 +152,22 @@ def _print_determination(determination: Determination, source: str) -> None:
     if determination.timeline != "actual":
         console.print(f"[magenta]Hypothetical timeline: {determination.timeline}[/]")
     expanded: set[str] = set()
+    changes = determination.what_would_change or {}
     for result in determination.outcomes.values():
         _print_outcome(result, expanded)
+        _print_changes(changes.get(result.question, []))
+
+
+def _print_changes(counterfactuals) -> None:
+    if not counterfactuals:
+        return
+    console.print("  [bold]What would change it:[/]")
+    for item in counterfactuals:
+        console.print(
+            f"    → if {item.change.describe()}: [bold]{item.outcome}[/] "
+            f"[dim](because: {item.change.why})[/]",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -174,7 +189,7 @@ def explain(
 
     case = _load(case_file, example)
     try:
-        determination = determine(case, at=_parse_at(at), regime=regime)
+        determination = determine(case, at=_parse_at(at), regime=regime, counterfactuals=True)
     except (DeterminationError, TimelineError) as error:
         _fail(str(error))
     if as_json:

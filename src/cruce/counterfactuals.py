@@ -15,7 +15,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from cruce.facts import FACT_KINDS, Case, CaseError, parse_case
+from cruce.facts import Case, CaseError, enum_of, parse_case
 from cruce.law import QUESTIONS
 from cruce.logic import (
     Blocked,
@@ -36,9 +36,16 @@ from cruce.logic import (
     Term,
     YearsBetween,
     eastern_date,
+    months_before,
     show,
 )
-from cruce.timeline import LawAt, Timeline
+from cruce.timeline import LawAt, Timeline, regimes
+
+
+def modelled_from() -> dt.datetime:
+    """The first instant Cruce models (the first named regime's start)."""
+    return next(iter(regimes().values())).start
+
 
 MAX_PAIRS = 400  # bounds the search when no single change flips an outcome
 
@@ -117,14 +124,7 @@ def _known(term: Term, facts: dict[str, Any]) -> bool:
 def _back_from(end: dt.date, term: Term, amount: int) -> dt.date:
     if isinstance(term, DaysBetween):
         return end - dt.timedelta(days=amount)
-    months = amount * 12 if isinstance(term, YearsBetween) else amount
-    year, month = divmod(end.year * 12 + end.month - 1 - months, 12)
-    day = (
-        min(end.day, 28)
-        if (month + 1) == 2
-        else min(end.day, 30 if month + 1 in (4, 6, 9, 11) else 31)
-    )
-    return dt.date(year, month + 1, day)
+    return months_before(end, amount * 12 if isinstance(term, YearsBetween) else amount)
 
 
 def _other_side(op: str, constant: Any, holds: bool | None) -> list[Any]:
@@ -137,40 +137,35 @@ def _other_side(op: str, constant: Any, holds: bool | None) -> list[Any]:
     return [outside] if holds else [inside]
 
 
-def _fact_changes(leaf: Condition, facts: dict[str, Any], law: LawAt) -> list[Change]:
+def _fact_changes(leaf: Condition, facts: dict[str, Any], law: LawAt, label: str) -> list[Change]:
     if isinstance(leaf, Is):
         name = leaf.fact.name
         value = facts.get(name)
         values = [True, False] if value is None else [not value]
-        return [Change(((name, v),), why=leaf.label) for v in values]
+        return [Change(((name, v),), why=label) for v in values]
     if isinstance(leaf, IsIn) and isinstance(leaf.term, Fact):
-        return _choice_changes(leaf.term.name, leaf.values, facts, leaf.label)
+        return _choice_changes(leaf.term.name, leaf.values, facts, label)
     if isinstance(leaf, Intersects) and isinstance(leaf.term, Fact):
         name, current = leaf.term.name, facts.get(leaf.term.name) or frozenset()
         inside = set(current) & set(leaf.values)
         changed = current - inside if inside else current | {leaf.values[0]}
-        return [Change(((name, frozenset(changed)),), why=leaf.label)] if changed else []
+        return [Change(((name, frozenset(changed)),), why=label)] if changed else []
     if isinstance(leaf, Compare) and isinstance(leaf.right, Const):
         holds = leaf.evaluate(facts, law)
         changes = []
         for target in _other_side(leaf.op, leaf.right.constant, holds):
             solved = _solve(leaf.left, target, facts, law.at)
             if solved:
-                changes.append(Change(tuple(solved.items()), why=leaf.label))
+                changes.append(Change(tuple(solved.items()), why=label))
         return changes
     return []
 
 
 def _choice_changes(name: str, values: tuple[str, ...], facts: dict[str, Any], why: str):
-    from cruce.catalogue import _enum_in
-
-    value = facts.get(name)
-    enum_type = _enum_in(Case.model_fields[name].annotation)
+    enum_type = enum_of(name)
     members = [m.value for m in enum_type] if enum_type else list(values)
-    if value in values:
-        others = [m for m in members if m not in values]
-    else:
-        others = list(values)
+    inside = facts.get(name) in values
+    others = [m for m in members if m not in values] if inside else list(values)
     return [Change(((name, v),), why=why) for v in others[:2]]
 
 
@@ -180,7 +175,7 @@ def _instant_changes(leaf: Condition, law: LawAt) -> list[Change]:
     rows = [r for r in law.timeline.rows() if r.key == leaf.key]
     instants = sorted({r.start for r in rows} | {r.end for r in rows if r.end})
     later = [t for t in instants if t > law.at]
-    earlier = [t for t in instants if t <= law.at]
+    earlier = [t for t in instants if modelled_from() < t <= law.at]
     changes = []
     if later:
         changes.append(Change(at=later[0], why=f"{leaf.label} (next change)"))
@@ -206,6 +201,15 @@ def _apply(case: Case, change: Change) -> Case | None:
         return None  # an impossible combination (e.g. entry after encounter)
 
 
+def _after_the_facts(case: Case, at: dt.datetime) -> bool:
+    """A determination comes after the encounter, the entry and the presence it counts."""
+    day = eastern_date(at)
+    dates = (case.last_entry_date, case.continuous_presence_established_since)
+    return (case.encounter_datetime is None or case.encounter_datetime <= at) and all(
+        d is None or d <= day for d in dates
+    )
+
+
 def _outcome(decision: Decision, case: Case, at: dt.datetime, timeline: Timeline) -> str:
     trace = decision.explain(case.facts(), LawAt(at, timeline))
     if trace.outcome is not None:
@@ -214,7 +218,7 @@ def _outcome(decision: Decision, case: Case, at: dt.datetime, timeline: Timeline
 
 
 def what_would_change(
-    case: Case, at: dt.datetime, timeline: Timeline, question: str, limit: int = 8
+    case: Case, at: dt.datetime, timeline: Timeline, question: str, limit: int = 20
 ) -> list[Counterfactual]:
     """The smallest changes that change ``question``'s outcome, one-fact changes first."""
     decision = QUESTIONS[question]
@@ -223,12 +227,13 @@ def what_would_change(
     before = _outcome(decision, case, at, timeline)
     candidates: dict[tuple, Change] = {}
     for leaf in _leaves(decision):
-        for change in _fact_changes(leaf, facts, law) + _instant_changes(leaf, law):
+        label = leaf.explain(facts, law).label
+        for change in _fact_changes(leaf, facts, law, label) + _instant_changes(leaf, law):
             candidates.setdefault((change.facts, change.at), change)
 
     def flips(change: Change) -> Counterfactual | None:
         changed = _apply(case, change) if change.facts else case
-        if changed is None:
+        if changed is None or (change.at and not _after_the_facts(changed, change.at)):
             return None
         outcome = _outcome(decision, changed, change.at or at, timeline)
         return Counterfactual(question, change, outcome) if outcome != before else None
@@ -239,7 +244,14 @@ def what_would_change(
         pairs = itertools.islice(itertools.combinations(fact_changes, 2), MAX_PAIRS)
         merged = (a.merged(b) for a, b in pairs)
         found = [c for c in map(flips, filter(None, merged)) if c is not None]
-    found.sort(key=lambda c: (c.change.at is not None, len(c.change.facts), c.change.describe()))
+    undecided = {"DEPENDS_ON", "LEGAL_UNCERTAIN"}
+    found.sort(
+        key=lambda c: (
+            c.outcome in undecided,  # changes that settle the outcome first
+            len(c.change.facts) + (c.change.at is not None),
+            c.change.describe(),
+        )
+    )
     return found[:limit]
 
 
@@ -248,6 +260,3 @@ def all_counterfactuals(
 ) -> dict[str, list[Counterfactual]]:
     """What would change each question's outcome."""
     return {q: what_would_change(case, at, timeline, q) for q in QUESTIONS}
-
-
-__all__ = ["FACT_KINDS", "Change", "Counterfactual", "all_counterfactuals", "what_would_change"]

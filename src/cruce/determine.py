@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from cruce.citations import as_dict, confidence_of
+from cruce.counterfactuals import Counterfactual, all_counterfactuals
 from cruce.facts import Case, CaseError, instant_date
 from cruce.law import QUESTIONS
 from cruce.logic import Cite, Confidence, DecisionTrace, Trace, show
@@ -79,6 +80,8 @@ class Determination:
     regime: str | None
     timeline: str
     outcomes: dict[str, OutcomeResult]
+    # What would change each outcome; computed on request (it re-runs the rules many times).
+    what_would_change: dict[str, list[Counterfactual]] | None = None
 
 
 def _relevant_children(trace: Trace) -> list[Trace]:
@@ -190,11 +193,18 @@ def resolve_instant(
 
 
 def determine(
-    case: Case, at: dt.datetime | None = None, regime: str | None = None
+    case: Case,
+    at: dt.datetime | None = None,
+    regime: str | None = None,
+    counterfactuals: bool = False,
 ) -> Determination:
-    """Explain every question for one case at an instant (default: its determination instant)."""
+    """Explain every question for one case at an instant (default: its determination instant),
+    and, if asked, what would change each outcome."""
     at, timeline, chosen = resolve_instant(case, at, regime)
-    return determine_at(case, at, timeline, chosen)
+    determination = determine_at(case, at, timeline, chosen)
+    if counterfactuals:
+        determination.what_would_change = all_counterfactuals(case, determination.at, timeline)
+    return determination
 
 
 def determine_at(
@@ -246,8 +256,28 @@ def _reason_json(reason: Reason) -> dict[str, Any]:
     }
 
 
+def _counterfactual_json(counterfactual: Counterfactual) -> dict[str, Any]:
+    change = counterfactual.change
+    return {
+        "change": {name: _jsonable(value) for name, value in change.facts},
+        "at": change.at.isoformat() if change.at else None,
+        "description": change.describe(),
+        "because": change.why,
+        "outcome": counterfactual.outcome,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def to_json(determination: Determination) -> dict[str, Any]:
     """The stable JSON schema (docs/json-schema.md)."""
+    changes = determination.what_would_change or {}
     return {
         "schema_version": SCHEMA_VERSION,
         "at": determination.at.isoformat(),
@@ -265,6 +295,11 @@ def to_json(determination: Determination) -> dict[str, Any]:
                 "legal_questions_open": r.unsettled,
                 "rests_on_unconfirmed": r.rests_on_unconfirmed,
                 "reasons": [_reason_json(reason) for reason in r.reasons],
+                "what_would_change": (
+                    [_counterfactual_json(c) for c in changes[r.question]]
+                    if r.question in changes
+                    else None
+                ),
             }
             for r in determination.outcomes.values()
         ],

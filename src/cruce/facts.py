@@ -531,6 +531,21 @@ POLARS_TYPES: dict[FactKind, pl.DataType] = {
 }
 
 
+def _enum_in(annotation: Any) -> type[enum.Enum] | None:
+    for arg in get_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, enum.Enum):
+            return arg
+        found = _enum_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def enum_of(name: str) -> type[enum.Enum] | None:
+    """The enumeration a fact's values come from, if any."""
+    return _enum_in(Case.model_fields[name].annotation)
+
+
 def fact(name: str) -> Fact:
     """A reference to a Case fact, for the law modules; a typo fails at import time."""
     if name not in FACT_KINDS:
