@@ -103,3 +103,21 @@ def test_docs_facts_is_current() -> None:
 
     committed = (Path(__file__).parents[1] / "docs" / "facts.md").read_text("utf-8")
     assert committed == facts_markdown(), "regenerate: cruce facts --markdown > docs/facts.md"
+
+
+def test_generated_docs_are_current() -> None:
+    """docs/rules.md (the rule catalogue) and docs/coverage.md come from the code."""
+    from cruce.catalogue import coverage_markdown, rules_markdown
+
+    docs = Path(__file__).parents[1] / "docs"
+    assert (docs / "rules.md").read_text("utf-8") == rules_markdown(), "cruce catalogue"
+    assert (docs / "coverage.md").read_text("utf-8") == coverage_markdown(), "cruce coverage"
+
+
+def test_catalogue_names_every_rule_and_open_question() -> None:
+    from cruce.catalogue import rule_entries, rules_markdown
+
+    text = rules_markdown()
+    for entry in rule_entries():
+        assert entry.branch.name in text
+    assert "Open question: Which priorities applied between 2021-01-20 and 2021-02-01?" in text

@@ -304,6 +304,33 @@ def facts(
 
 
 @app.command()
+def catalogue() -> None:
+    """The rule catalogue (docs/rules.md): every rule, its citations, regimes, open questions."""
+    from cruce.catalogue import rules_markdown
+
+    sys.stdout.write(rules_markdown())
+
+
+@app.command()
+def coverage(
+    markdown: Annotated[bool, typer.Option(help="Print docs/coverage.md instead.")] = False,
+) -> None:
+    """Every rule and dated row with its verification status (confirmed/secondary/unconfirmed)."""
+    from cruce.catalogue import coverage_markdown, coverage_rows
+
+    if markdown:
+        sys.stdout.write(coverage_markdown())
+        return
+    table = Table(title="Coverage registry")
+    for column in ("Kind", "Id", "What", "Verification"):
+        table.add_column(column)
+    colours = {"confirmed": "green", "secondary": "yellow", "unconfirmed": "red"}
+    for kind, ident, what, status in coverage_rows():
+        table.add_row(kind, ident, escape(what), f"[{colours[status]}]{status}[/]")
+    console.print(table)
+
+
+@app.command()
 def examples() -> None:
     """The example cases shipped with Cruce."""
     for name in sorted(_examples()):
