@@ -51,7 +51,7 @@ def test_many_rows_at_once_match_one_by_one(many: list[dict], at) -> None:
     """Vectorised over a frame of many rows equals row-by-row explanation, row for row."""
     cases = [parse_case(d) for d in many]
     frame = determine_frame(cases_frame(cases), at)
-    assert frame.schema == pl.Schema(dict.fromkeys(QUESTIONS, pl.String))
+    assert frame.schema == pl.Schema({q: pl.Enum(d.outcome_codes) for q, d in QUESTIONS.items()})
     assert frame.height == len(cases)
     for case, row in zip(cases, frame.iter_rows(named=True), strict=True):
         explained = determine_at(case, at, actual_timeline())

@@ -20,7 +20,7 @@ from cruce.citations import as_dict, confidence_of
 from cruce.counterfactuals import Counterfactual, all_counterfactuals
 from cruce.facts import Case, CaseError, instant_date
 from cruce.law import QUESTIONS
-from cruce.logic import Cite, Confidence, DecisionTrace, Trace, show
+from cruce.logic import Cite, Confidence, DecisionTrace, Trace, shared_stages, show
 from cruce.timeline import (
     LawAt,
     Regime,
@@ -314,22 +314,28 @@ def to_json(determination: Determination) -> dict[str, Any]:
 
 def compile_questions(
     at: dt.datetime, timeline: Timeline | None = None
-) -> tuple[list[pl.Expr], dict[str, pl.Expr]]:
+) -> tuple[list[list[pl.Expr]], dict[str, pl.Expr]]:
     """Each question as a Polars expression giving the outcome code per row (null: depends),
-    with the helper columns those expressions read."""
+    with the stages of helper columns (shared sub-rules, then branch conditions) they read."""
     law = LawAt(at, timeline)
-    helpers: list[pl.Expr] = []
+    stages = shared_stages(QUESTIONS.values(), law)
+    branches: list[pl.Expr] = []
+    candidates: list[pl.Expr] = []
     outcomes: dict[str, pl.Expr] = {}
     for question, decision in QUESTIONS.items():
-        columns, outcome = decision.compile(law)
-        helpers += columns
+        conditions, candidate, outcome = decision.compile(law)
+        branches += conditions
+        candidates.append(candidate)
         outcomes[question] = outcome.alias(question)
-    return helpers, outcomes
+    return [*stages, branches, candidates], outcomes
 
 
 def determine_frame(
     frame: pl.DataFrame | pl.LazyFrame, at: dt.datetime, timeline: Timeline | None = None
 ) -> pl.DataFrame:
     """The outcome of every question for every row (a DataFrame of Case facts) at one instant."""
-    helpers, outcomes = compile_questions(at, timeline)
-    return frame.lazy().with_columns(helpers).select(*outcomes.values()).collect()
+    stages, outcomes = compile_questions(at, timeline)
+    lazy = frame.lazy()
+    for stage in stages:
+        lazy = lazy.with_columns(stage)
+    return lazy.select(*outcomes.values()).collect()

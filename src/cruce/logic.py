@@ -24,6 +24,7 @@ import enum
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any as AnyType
 from zoneinfo import ZoneInfo
 
@@ -105,6 +106,8 @@ class Context:
     # Traces already computed in this evaluation, by (node, facts): a sub-rule shared by several
     # rules is explained once per case.
     memo: dict[tuple[int, int], tuple[dict[str, AnyType], Trace]]
+    # Sub-rules computed once as columns of the frame, by node: compiled rules read them.
+    columns: dict[int, str]
 
     def in_force(self, key: str) -> Kleene:  # pragma: no cover - interface
         raise NotImplementedError
@@ -265,13 +268,44 @@ def eastern_date(value: dt.date | dt.datetime) -> dt.date:
     return value
 
 
+@cache
+def _eastern_transitions() -> tuple[pl.Series, pl.Series]:
+    """US Eastern UTC-offset changes 1950–2080 (from the tz database) and the offset (µs)
+    in force from each: a column's Eastern dates by binary search, far faster than Polars'
+    per-row time-zone conversion, and the same dates."""
+    day, end = dt.datetime(1950, 1, 1, 12, tzinfo=dt.UTC), dt.datetime(2080, 1, 1, tzinfo=dt.UTC)
+    one_day, one_hour = dt.timedelta(days=1), dt.timedelta(hours=1)
+
+    def offset(instant: dt.datetime) -> dt.timedelta:
+        return instant.astimezone(EASTERN).utcoffset() or dt.timedelta(0)
+
+    current = offset(day)
+    changes, offsets = [], [current]
+    while day < end:
+        if offset(day + one_day) != current:
+            hour = day
+            while offset(hour + one_hour) == current:
+                hour += one_hour
+            current = offset(hour + one_hour)
+            changes.append(hour + one_hour)
+            offsets.append(current)
+        day += one_day
+    micros = [int(o.total_seconds() * 1_000_000) for o in offsets]
+    return pl.Series(changes, dtype=pl.Datetime("us", "UTC")), pl.Series(micros, dtype=pl.Int64)
+
+
+def eastern_date_expr(instants: pl.Expr) -> pl.Expr:
+    """The US Eastern calendar date of a column of UTC instants."""
+    changes, offsets = _eastern_transitions()
+    index = pl.lit(changes).search_sorted(instants, side="right")
+    return (instants + pl.duration(microseconds=pl.lit(offsets).gather(index))).dt.date()
+
+
 def _date_expr(term: Term, ctx: Context) -> pl.Expr:
     if isinstance(term, Instant):
         return pl.lit(eastern_date(ctx.at))  # one instant for every row: a constant date
     expr = term.compile(ctx)
-    if term.kind is FactKind.INSTANT:
-        return expr.dt.convert_time_zone("America/New_York").dt.date()
-    return expr
+    return eastern_date_expr(expr) if term.kind is FactKind.INSTANT else expr
 
 
 def months_before(end: dt.date, months: int) -> dt.date:
@@ -465,6 +499,11 @@ class Condition:
         raise NotImplementedError
 
     def compile(self, ctx: Context) -> pl.Expr:
+        """This node as a Polars expression; a sub-rule materialised as a column is read."""
+        column = ctx.columns.get(id(self))
+        return pl.col(column) if column is not None else self._compile(ctx)
+
+    def _compile(self, ctx: Context) -> pl.Expr:
         raise NotImplementedError
 
     def facts(self) -> frozenset[str]:
@@ -509,7 +548,7 @@ class Is(Condition):
             note="" if plain else stated,
         )
 
-    def compile(self, ctx):
+    def _compile(self, ctx):
         return pl.col(self.fact.name)
 
     def facts(self):
@@ -554,7 +593,7 @@ class Compare(Condition):
             note=f"{_show(left.value)} {_SYMBOLS[self.op]} {_show(right.value)}",
         )
 
-    def compile(self, ctx):
+    def _compile(self, ctx):
         return _compile_comparison(self.left, self.op, self.right, ctx)
 
     def facts(self):
@@ -601,7 +640,7 @@ class IsIn(Condition):
             note=f"{inner.label} = {_show(inner.value)}",
         )
 
-    def compile(self, ctx):
+    def _compile(self, ctx):
         return self.term.compile(ctx).is_in(list(self.values))
 
     def facts(self):
@@ -626,7 +665,7 @@ class Intersects(Condition):
             note=f"{inner.label} = {_show(inner.value)}",
         )
 
-    def compile(self, ctx):
+    def _compile(self, ctx):
         values = list(self.values)
         return self.term.compile(ctx).list.eval(pl.element().is_in(values)).list.any()
 
@@ -658,7 +697,7 @@ class All(Condition):
         value: Kleene = False if False in values else (None if None in values else True)
         return _combined(self, value, traces, "all")
 
-    def compile(self, ctx):
+    def _compile(self, ctx):
         return pl.all_horizontal([p.compile(ctx) for p in self.parts])
 
     def facts(self):
@@ -682,7 +721,7 @@ class Any(Condition):
         value: Kleene = True if True in values else (None if None in values else False)
         return _combined(self, value, traces, "any")
 
-    def compile(self, ctx):
+    def _compile(self, ctx):
         return pl.any_horizontal([p.compile(ctx) for p in self.parts])
 
     def facts(self):
@@ -707,7 +746,7 @@ class Not(Condition):
             self.label, value, self.citations, [inner], inner.depends_on, inner.unsettled, op="not"
         )
 
-    def compile(self, ctx):
+    def _compile(self, ctx):
         return ~self.part.compile(ctx)
 
     def facts(self):
@@ -734,7 +773,7 @@ class InForce(Condition):
         unsettled = frozenset({f"in force: {self.key}"}) if value is None else frozenset()
         return Trace(self.label, value, citations, note=note, unsettled=unsettled, kind="in_force")
 
-    def compile(self, ctx):
+    def _compile(self, ctx):
         return pl.lit(ctx.in_force(self.key), dtype=pl.Boolean)
 
     def facts(self):
@@ -753,7 +792,7 @@ class Blocked(Condition):
         note, citations = ctx.status(self.key)
         return Trace(self.label, value, citations, note=note, kind="in_force")
 
-    def compile(self, ctx):
+    def _compile(self, ctx):
         return pl.lit(ctx.blocked(self.key), dtype=pl.Boolean)
 
     def facts(self):
@@ -773,7 +812,7 @@ class Known(Condition):
         note = f"not yet known: {', '.join(missing)}" if missing else ""
         return Trace(self.label, not missing, self.citations, note=note)
 
-    def compile(self, ctx):
+    def _compile(self, ctx):
         return pl.all_horizontal([pl.col(f.name).is_not_null() for f in self.fact_refs])
 
     def facts(self):
@@ -797,7 +836,7 @@ class Unsettled(Condition):
             note="LEGAL_UNCERTAIN: the law is unsettled on this point",
         )
 
-    def compile(self, ctx):
+    def _compile(self, ctx):
         return pl.lit(None, dtype=pl.Boolean)
 
     def facts(self):
@@ -851,7 +890,7 @@ class Default(Condition):
         trace.op = "default"
         return trace
 
-    def compile(self, ctx):
+    def _compile(self, ctx):
         return self._as_all.compile(ctx)
 
     def facts(self):
@@ -949,34 +988,37 @@ class Decision:
             otherwise,
         )
 
-    def compile(self, ctx: Context) -> tuple[list[pl.Expr], pl.Expr]:
+    def compile(self, ctx: Context) -> tuple[list[pl.Expr], pl.Expr, pl.Expr]:
         """The outcome code per row; null where the outcome depends on unknown facts.
 
-        Returns the branch conditions as helper columns (to add first, e.g. with
-        ``with_columns``) and the outcome expression over them: written out inline, the
+        Returns three steps: the branch conditions as columns, the candidate outcome (the first
+        branch that holds) as a column, and the outcome over them. Written out inline, the
         three-valued fold would repeat every condition once per later branch.
         """
         names = [f"__{self.name}_{i}" for i in range(len(self.branches))]
-        helpers = [
+        candidate_name = f"__{self.name}_candidate"
+        conditions = [
             b.condition.compile(ctx).alias(n) for b, n in zip(self.branches, names, strict=True)
         ]
-        codes = [pl.lit(b.outcome.code, dtype=pl.String) for b in self.branches]
+        # Codes as an Enum: small integers underneath, compared and copied cheaply.
+        dtype = pl.Enum(self.outcome_codes)
+        codes = [pl.lit(b.outcome.code, dtype=dtype) for b in self.branches]
+        fallback = pl.lit(self.otherwise.outcome.code, dtype=dtype)
         # The first branch that holds (null counts as not holding) gives the candidate...
-        candidate: AnyType = pl.when(pl.col(names[0])).then(codes[0]) if names else None
-        for name, code in zip(names[1:], codes[1:], strict=True):
-            candidate = candidate.when(pl.col(name)).then(code)
-        fallback = pl.lit(self.otherwise.outcome.code, dtype=pl.String)
-        candidate = candidate.otherwise(fallback) if names else fallback
+        candidate: AnyType = fallback
+        for name, code in reversed(list(zip(names, codes, strict=True))):
+            candidate = pl.when(pl.col(name)).then(code).otherwise(candidate)
         # ...unless an earlier branch is unknown and would give a different outcome.
         conflicts = []
         decided_before = pl.lit(False)
         for name, code in zip(names, codes, strict=True):
             column = pl.col(name)
-            conflicts.append(~decided_before & column.is_null() & (code != candidate))
+            conflicts.append(~decided_before & column.is_null() & (code != pl.col(candidate_name)))
             decided_before = decided_before | column.fill_null(False)
-        if not conflicts:
-            return helpers, candidate
-        return helpers, pl.when(pl.any_horizontal(conflicts)).then(None).otherwise(candidate)
+        outcome = pl.col(candidate_name)
+        if conflicts:
+            outcome = pl.when(pl.any_horizontal(conflicts)).then(None).otherwise(outcome)
+        return conditions, candidate.alias(candidate_name), outcome
 
     def facts(self) -> frozenset[str]:
         return frozenset().union(*(b.condition.facts() for b in self.branches))
@@ -1000,3 +1042,42 @@ def _show(value: AnyType) -> str:
 
 
 show = _show
+
+
+def shared_stages(decisions: Iterable[Decision], ctx: Context) -> list[list[pl.Expr]]:
+    """Sub-rules that several rules read (e.g. "expedited removal is available", read by two
+    questions), compiled once each as a column: stages of columns to add in order, inner
+    sub-rules first. Registers the columns in ``ctx.columns`` so later compiles read them."""
+    parents: dict[int, int] = {}
+    nodes: dict[int, Condition] = {}
+    stack: list[Condition] = []
+    for decision in decisions:
+        stack += [b.condition for b in (*decision.branches, decision.otherwise)]
+    while stack:
+        node = stack.pop()
+        parents[id(node)] = parents.get(id(node), 0) + 1
+        if id(node) in nodes:
+            continue
+        nodes[id(node)] = node
+        stack.extend(node.children())
+    shared = {i for i, n in nodes.items() if parents[i] > 1 and n.children()}
+    level: dict[int, int] = {}
+
+    def depth(node: Condition) -> int:
+        if id(node) not in level:
+            inner = [depth(c) for c in node.children()]
+            level[id(node)] = max(inner, default=-1) + (1 if id(node) in shared else 0)
+        return level[id(node)]
+
+    stages: dict[int, list[Condition]] = {}
+    for i in shared:
+        stages.setdefault(depth(nodes[i]), []).append(nodes[i])
+    compiled = []
+    for _, group in sorted(stages.items()):
+        exprs = []
+        for node in group:
+            name = f"__shared_{id(node)}"
+            exprs.append(node._compile(ctx).alias(name))
+            ctx.columns[id(node)] = name
+        compiled.append(exprs)
+    return compiled

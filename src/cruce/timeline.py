@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 import itertools
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Annotated, Any
 
@@ -194,6 +194,15 @@ class Timeline:
     def rows(self) -> tuple[DatedRow, ...]:
         return self.instruments + self.overlays + self.events
 
+    @cached_property
+    def by_key(self) -> dict[str, tuple[list[DatedRow], list[DatedRow], list[DatedRow]]]:
+        """Instruments, overlays and events of each key: the lookup the evaluators make."""
+        index: dict[str, tuple[list[DatedRow], list[DatedRow], list[DatedRow]]] = {}
+        for position, rows in enumerate((self.instruments, self.overlays, self.events)):
+            for row in rows:
+                index.setdefault(row.key, ([], [], []))[position].append(row)
+        return index
+
     def boundaries(self) -> list[dt.datetime]:
         """Every instant at which something in this timeline starts or ends."""
         instants = {r.start for r in self.rows()} | {r.end for r in self.rows() if r.end}
@@ -301,6 +310,7 @@ class LawAt(Context):
         self.at = at.astimezone(dt.UTC)
         self.timeline = timeline or actual_timeline()
         self.memo = {}
+        self.columns = {}
         self._cache: dict[str, tuple[Kleene, str, tuple[Cite, ...], bool]] = {}
 
     def blocked(self, key: str) -> bool:
@@ -311,11 +321,10 @@ class LawAt(Context):
         if key in self._cache:
             return self._cache[key]
         at = self.at
-        instrument = next(
-            (r for r in self.timeline.instruments if r.key == key and r.contains(at)), None
-        )
-        overlay = next((r for r in self.timeline.overlays if r.key == key and r.contains(at)), None)
-        events = [r for r in self.timeline.events if r.key == key and r.contains(at)]
+        instruments, overlays, all_events = self.timeline.by_key.get(key, ([], [], []))
+        instrument = next((r for r in instruments if r.contains(at)), None)
+        overlay = next((r for r in overlays if r.contains(at)), None)
+        events = [r for r in all_events if r.contains(at)]
         citations: list[Cite] = []
         notes: list[str] = []
         value: Kleene

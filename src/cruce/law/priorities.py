@@ -105,14 +105,17 @@ johnson_p2 = Any(
 )
 """Johnson P2 (a)–(d)."""
 
-johnson_p3 = _on_or_after(
-    "final_order_of_removal_date",
-    JOHNSON_PRESENCE_CUTOFF,
-    "Priority 3: a final order of removal issued on or after 2014-01-01",
-).named(
-    "Priority 3: a final order of removal issued on or after 2014-01-01",
-    cite("S18e", "Priority 3 date cut-off", "unconfirmed"),
+johnson_p3 = All(
+    Is(fact("prior_removal_order_exists"), "has an order of removal"),
+    _on_or_after(
+        "final_order_of_removal_date",
+        JOHNSON_PRESENCE_CUTOFF,
+        "the final order was issued on or after 2014-01-01",
+    ),
+    label="Priority 3: a final order of removal issued on or after 2014-01-01",
+    citations=[cite("S18e", "Priority 3 date cut-off", "unconfirmed")],
 )
+"""Johnson P3: other immigration violators with a final order issued since 2014-01-01."""
 
 # --- Kelly 2017 (EO 13768) -------------------------------------------------------------------
 
@@ -168,8 +171,13 @@ interim_public_safety = All(
     ),
     Any(
         Is(fact("convicted_of_aggravated_felony"), "convicted of an aggravated felony"),
-        Is(fact("convicted_of_gang_offense_18usc521a"), "convicted of a gang offense"),
-        label="an aggravated felony or gang conviction",
+        All(
+            InForce("ice_interim_guidance_2021", "the ICE interim guidance in force"),
+            Is(fact("convicted_of_gang_offense_18usc521a"), "convicted of a gang offense"),
+            label="a gang conviction, under the ICE interim guidance (from 2021-02-18)",
+            citations=[cite("S40")],
+        ),
+        label="an aggravated felony or (from 2021-02-18) gang conviction",
     ),
     Is(
         fact("officer_judges_public_safety_or_natsec_risk"),

@@ -10,7 +10,7 @@ and able to decide independently; otherwise the child is transferred to HHS with
 
 from cruce.facts import fact
 from cruce.law.definitions import is_contiguous_country_child, is_uac
-from cruce.logic import All, Branch, Is, Known, Modality, Not, Outcome, cite
+from cruce.logic import All, Any, Branch, Condition, Fact, Is, Known, Modality, Not, Outcome, cite
 
 SCREENING_HOURS = 48
 
@@ -34,6 +34,28 @@ contiguous_country_child_at_border = All(
 )
 """1232(a)(2): the contiguous-country children the special screen applies to."""
 
+
+def _known_and(condition: Condition, fact_ref: Fact) -> All:
+    """Two-valued: the fact is known and the condition on it holds (an answer already given)."""
+    return All(Known(fact_ref), condition, label=condition.label)
+
+
+trafficking, fear, able, hours = SCREEN_FACTS
+
+screen_failed = Any(
+    _known_and(
+        Is(trafficking, "a trafficking victim or at credible risk of trafficking"), trafficking
+    ),
+    _known_and(Is(fear, "a credible fear of return"), fear),
+    _known_and(Not(Is(able), label="not able to decide independently to withdraw"), able),
+    _known_and(
+        (hours > SCREENING_HOURS).named("no determination within 48 hours of apprehension"), hours
+    ),
+    label="the screen has found a reason the child may not be returned",
+    citations=[cite("S2", "8 U.S.C. 1232(a)(2)(B), (a)(4)")],
+)
+"""Any one finding against return, once made, sends the child to HHS."""
+
 screen_pending = Not(
     Known(*SCREEN_FACTS, label="the 48-hour screen has been completed"),
     label="the 48-hour screen is not yet complete",
@@ -41,16 +63,10 @@ screen_pending = Not(
 )
 
 screen_cleared = All(
-    Not(
-        Is(fact("trafficking_victim_or_credible_risk")),
-        label="not a trafficking victim or at credible risk of trafficking",
-    ),
-    Not(Is(fact("child_credible_fear_of_return")), label="no credible fear of return"),
-    Is(
-        fact("child_able_to_decide_withdrawal_independently"),
-        "able to make an independent decision to withdraw the application for admission",
-    ),
-    (fact("hours_since_apprehension") <= SCREENING_HOURS).named(
+    Not(Is(trafficking), label="not a trafficking victim or at credible risk of trafficking"),
+    Not(Is(fear), label="no credible fear of return"),
+    Is(able, "able to make an independent decision to withdraw the application for admission"),
+    (hours <= SCREENING_HOURS).named(
         "screened within 48 hours of apprehension", cite("S2", "8 U.S.C. 1232(a)(4)")
     ),
     label="cleared by the screen",
@@ -65,6 +81,12 @@ TVPRA_HHS_240 = Outcome(
 )
 
 BRANCHES = [
+    Branch(
+        "R6 contiguous-country child, screen failed",
+        All(contiguous_country_child_at_border, screen_failed, label="screen failed"),
+        TVPRA_HHS_240,
+        (cite("S2", "8 U.S.C. 1232(a)(2), (a)(4), (b)(3)"),),
+    ),
     Branch(
         "R6 contiguous-country child, screen pending",
         All(contiguous_country_child_at_border, screen_pending, label="screen pending"),
