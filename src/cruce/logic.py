@@ -23,7 +23,7 @@ import datetime as dt
 import enum
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any as AnyType
 from zoneinfo import ZoneInfo
@@ -119,7 +119,7 @@ class Context:
         raise NotImplementedError
 
 
-@dataclass
+@dataclass(slots=True)
 class Trace:
     """One node's evaluation for one case: the explanation tree."""
 
@@ -130,7 +130,7 @@ class Trace:
     depends_on: frozenset[str] = frozenset()  # unknown facts that could change this value
     unsettled: frozenset[str] = frozenset()  # open legal questions that could change it
     note: str = ""
-    kind: str = "condition"  # condition | term | exception | branch | in_force
+    kind: str = "condition"  # condition | term | exception | in_force
     op: str = "leaf"  # all | any | not | default | leaf: how the children make the value
 
     def walk(self) -> Iterable[Trace]:
@@ -876,7 +876,19 @@ class Default(Condition):
         for exc in self.exceptions:
             trace = exc.condition.explain(facts, ctx)
             label = f"exception — {exc.name}: {trace.label}"
-            exceptions.append(replace(trace, kind="exception", label=label))
+            exceptions.append(
+                Trace(
+                    label,
+                    trace.value,
+                    trace.citations,
+                    trace.children,
+                    trace.depends_on,
+                    trace.unsettled,
+                    trace.note,
+                    "exception",
+                    trace.op,
+                )
+            )
         # The value is the Kleene AND of the base and the negated exceptions.
         values = [base.value] + [None if t.value is None else not t.value for t in exceptions]
         value: Kleene = False if False in values else (None if None in values else True)
@@ -944,7 +956,7 @@ class Decision:
     def explain(self, facts, ctx) -> DecisionTrace:
         looked: list[tuple[Branch, Trace]] = []
         for branch in self.branches:
-            trace = replace(branch.condition.explain(facts, ctx), kind="branch")
+            trace = branch.condition.explain(facts, ctx)
             looked.append((branch, trace))
             if trace.value is True:
                 break
