@@ -58,3 +58,19 @@ def test_many_rows_at_once_match_one_by_one(many: list[dict], at) -> None:
         for question, result in explained.outcomes.items():
             expected = result.outcome if result.decided_by is not None else None
             assert row[question] == expected
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(many=st.lists(st.tuples(case_data, instants), min_size=2, max_size=30))
+def test_each_row_at_its_own_instant_matches_one_by_one(many: list) -> None:
+    """Rows decided each at its own instant (a caseload) equal one-by-one explanation."""
+    cases = [parse_case(d) for d, _ in many]
+    frame = cases_frame(cases).with_columns(
+        pl.Series("__at", [at for _, at in many], dtype=pl.Datetime("us", "UTC"))
+    )
+    result = determine_frame(frame, "__at")
+    for case, (_, at), row in zip(cases, many, result.iter_rows(named=True), strict=True):
+        explained = determine_at(case, at, actual_timeline())
+        for question, outcome in explained.outcomes.items():
+            expected = outcome.outcome if outcome.decided_by is not None else None
+            assert row[question] == expected, (question, at)

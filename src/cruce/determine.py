@@ -24,6 +24,7 @@ from cruce.law import QUESTIONS
 from cruce.logic import Cite, Confidence, DecisionTrace, Trace, shared_stages, show
 from cruce.timeline import (
     LawAt,
+    LawPerRow,
     Regime,
     Timeline,
     actual_timeline,
@@ -321,11 +322,12 @@ def to_json(determination: Determination) -> dict[str, Any]:
 
 
 def compile_questions(
-    at: dt.datetime, timeline: Timeline | None = None
+    at: dt.datetime | str, timeline: Timeline | None = None
 ) -> tuple[list[list[pl.Expr]], dict[str, pl.Expr]]:
     """Each question as a Polars expression giving the outcome code per row (null: depends),
-    with the stages of helper columns (shared sub-rules, then branch conditions) they read."""
-    law = LawAt(at, timeline)
+    with the stages of helper columns (shared sub-rules, then branch conditions) they read.
+    ``at`` is one instant for every row, or the name of a column of per-row instants."""
+    law = LawPerRow(at, timeline) if isinstance(at, str) else LawAt(at, timeline)
     stages = shared_stages(QUESTIONS.values(), law)
     branches: list[pl.Expr] = []
     candidates: list[pl.Expr] = []
@@ -339,9 +341,10 @@ def compile_questions(
 
 
 def determine_frame(
-    frame: pl.DataFrame | pl.LazyFrame, at: dt.datetime, timeline: Timeline | None = None
+    frame: pl.DataFrame | pl.LazyFrame, at: dt.datetime | str, timeline: Timeline | None = None
 ) -> pl.DataFrame:
-    """The outcome of every question for every row (a DataFrame of Case facts) at one instant."""
+    """The outcome of every question for every row (a DataFrame of Case facts), at one instant
+    or, if ``at`` names a column of instants, each row at its own."""
     stages, outcomes = compile_questions(at, timeline)
     lazy = frame.lazy()
     for stage in stages:

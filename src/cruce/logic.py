@@ -118,6 +118,21 @@ class Context:
     def blocked(self, key: str) -> bool:  # pragma: no cover - interface
         raise NotImplementedError
 
+    # The compiled evaluator asks the same questions as expressions, so that a context can
+    # decide every row at one instant (constants) or each row at its own instant (columns).
+    def in_force_expr(self, key: str) -> pl.Expr:
+        return pl.lit(self.in_force(key), dtype=pl.Boolean)
+
+    def blocked_expr(self, key: str) -> pl.Expr:
+        return pl.lit(self.blocked(key), dtype=pl.Boolean)
+
+    def instant_expr(self) -> pl.Expr:
+        return pl.lit(self.at, dtype=pl.Datetime("us", "UTC"))
+
+    def constant_date(self) -> dt.date | None:
+        """The evaluation instant's US Eastern date when every row shares it, else None."""
+        return eastern_date(self.at)
+
 
 @dataclass(slots=True)
 class Trace:
@@ -242,7 +257,7 @@ class Instant(Term):
         return Trace("the determination instant", ctx.at, kind="term")
 
     def compile(self, ctx):
-        return pl.lit(ctx.at, dtype=pl.Datetime("us", "UTC"))
+        return ctx.instant_expr()
 
 
 def as_term(value: AnyType) -> Term:
@@ -302,8 +317,8 @@ def eastern_date_expr(instants: pl.Expr) -> pl.Expr:
 
 
 def _date_expr(term: Term, ctx: Context) -> pl.Expr:
-    if isinstance(term, Instant):
-        return pl.lit(eastern_date(ctx.at))  # one instant for every row: a constant date
+    if isinstance(term, Instant) and ctx.constant_date() is not None:
+        return pl.lit(ctx.constant_date())  # one instant for every row: a constant date
     expr = term.compile(ctx)
     return eastern_date_expr(expr) if term.kind is FactKind.INSTANT else expr
 
@@ -321,9 +336,9 @@ def start_bound(term: Term, amount: int, ctx: Context) -> dt.date | None:
     duration equals ``amount``: duration >= amount exactly when start <= that date."""
     if not isinstance(term, DaysBetween | MonthsBetween | YearsBetween):
         return None
-    if not isinstance(term.end, Instant):
+    end = ctx.constant_date()
+    if not isinstance(term.end, Instant) or end is None:
         return None
-    end = eastern_date(ctx.at)
     if isinstance(term, DaysBetween):
         return end - dt.timedelta(days=amount)
     return months_before(end, amount * 12 if isinstance(term, YearsBetween) else amount)
@@ -759,8 +774,8 @@ class Not(Condition):
 class InForce(Condition):
     """A dated legal instrument (a designation, a program) applies at the evaluation instant.
 
-    The answer comes from the timeline in the context, so the compiled form is a constant;
-    None means the law itself is unsettled at that instant.
+    The answer comes from the timeline in the context (a constant when every row is decided at
+    one instant); None means the law itself is unsettled at that instant.
     """
 
     def __init__(self, key: str, label: str):
@@ -774,7 +789,7 @@ class InForce(Condition):
         return Trace(self.label, value, citations, note=note, unsettled=unsettled, kind="in_force")
 
     def _compile(self, ctx):
-        return pl.lit(ctx.in_force(self.key), dtype=pl.Boolean)
+        return ctx.in_force_expr(self.key)
 
     def facts(self):
         return frozenset()
@@ -793,7 +808,7 @@ class Blocked(Condition):
         return Trace(self.label, value, citations, note=note, kind="in_force")
 
     def _compile(self, ctx):
-        return pl.lit(ctx.blocked(self.key), dtype=pl.Boolean)
+        return ctx.blocked_expr(self.key)
 
     def facts(self):
         return frozenset()

@@ -18,6 +18,7 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Annotated, Any
 
+import polars as pl
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
@@ -359,3 +360,46 @@ class LawAt(Context):
     def status(self, key: str) -> tuple[str, tuple[Cite, ...]]:
         _, note, citations, _ = self._lookup(key)
         return note, citations
+
+
+class LawPerRow(LawAt):
+    """The law in force for each row at its own instant (a column of UTC instants): what the
+    compiled rules ask when a caseload's actions happened at different times."""
+
+    def __init__(self, instant_column: str, timeline: Timeline | None = None):
+        super().__init__(dt.datetime(2000, 1, 1, tzinfo=dt.UTC), timeline)
+        self.instant_column = instant_column
+
+    def _within(self, rows: list[DatedRow]) -> pl.Expr:
+        instant = pl.col(self.instant_column)
+        tests = [
+            (instant >= row.start) & (instant < row.end) if row.end else instant >= row.start
+            for row in rows
+        ]
+        return pl.any_horizontal(tests) if tests else pl.lit(False)
+
+    def _parts(self, key: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+        instruments, overlays, _ = self.timeline.by_key.get(key, ([], [], []))
+        blocks = [r for r in overlays if r.effect is Effect.BLOCKS]
+        unsettled = [r for r in overlays if r.effect is Effect.UNSETTLED]
+        return self._within(instruments), self._within(blocks), self._within(unsettled)
+
+    def in_force_expr(self, key: str) -> pl.Expr:
+        present, blocked, unsettled = self._parts(key)
+        return (
+            pl.when(present & blocked)
+            .then(False)
+            .when(present & unsettled)
+            .then(None)
+            .otherwise(present)
+        )
+
+    def blocked_expr(self, key: str) -> pl.Expr:
+        present, blocked, _ = self._parts(key)
+        return present & blocked
+
+    def instant_expr(self) -> pl.Expr:
+        return pl.col(self.instant_column)
+
+    def constant_date(self) -> dt.date | None:
+        return None
