@@ -18,13 +18,15 @@ from pathlib import Path
 import polars as pl
 
 from cruce.citations import confidence_of
-from cruce.determine import determine_at, determine_frame
-from cruce.facts import FACT_KINDS, Case
+from cruce.determine import compile_with
+from cruce.facts import FACT_KINDS
+from cruce.law import QUESTIONS
 from cruce.law.definitions import is_uac
 from cruce.law.expedited_removal import has_not_shown_two_years
 from cruce.logic import Cite, Condition, FactKind, cite
 from cruce.tables import ROW, Column, fact_columns, read_table
 from cruce.timeline import LawPerRow, actual_timeline
+from cruce.unknowns import decision_unknowns, index_for, mask_stages
 
 AT = "action_instant"
 
@@ -240,12 +242,16 @@ def _citation_text(citations: tuple[Cite, ...]) -> str:
 
 def audit_frame(caseload: pl.DataFrame) -> pl.DataFrame:
     """Findings for a validated caseload (one row per recorded action)."""
-    decided = determine_frame(caseload, AT)
     law = LawPerRow(AT, actual_timeline())
-    frame = pl.concat([caseload, decided], how="horizontal").with_columns(_cause_columns(law))
+    stages, outcomes = compile_with(law)
+    lazy = caseload.lazy()
+    for stage in stages:
+        lazy = lazy.with_columns(stage)
+    frame = lazy.with_columns(*outcomes.values(), *_cause_columns(law)).collect()
     violations = pl.concat([_violations(frame, check) for check in CHECKS])
     judged = violations.get_column(ROW).unique()
-    findings = pl.concat([violations, _needs_review(frame.filter(~pl.col(ROW).is_in(judged)))])
+    undecided = frame.filter(~pl.col(ROW).is_in(judged.implode()))
+    findings = pl.concat([violations, _needs_review(undecided)])
     return findings.sort(ROW, "finding").rename({ROW: "row"})
 
 
@@ -269,44 +275,42 @@ def _violations(frame: pl.DataFrame, check: Check) -> pl.DataFrame:
 
 def _needs_review(frame: pl.DataFrame) -> pl.DataFrame:
     """Rows with no violation whose action cannot be judged because an outcome it needs
-    depends on unknown facts or unsettled law."""
-    undecided = [
-        (pl.col("action") == action.value) & pl.col(question).is_null()
-        for action, questions in REVIEWED.items()
-        for question in questions
-    ]
-    rows = frame.filter(pl.any_horizontal(undecided))
-    records = []
-    facts = list(FACT_KINDS)
-    for row in rows.select(ROW, "case_id", "action", AT, *facts).iter_rows(named=True):
-        case = Case.model_construct(**{name: _python(row[name]) for name in facts})
-        result = determine_at(case, row[AT], actual_timeline())
-        for question in REVIEWED[Action(row["action"])]:
-            outcome = result.outcomes[question]
-            if outcome.decided_by is not None:
+    depends on unknown facts or unsettled law: one finding per such outcome, naming them."""
+    law = LawPerRow(AT, actual_timeline())
+    index = index_for(list(QUESTIONS.values()), list(FACT_KINDS))
+    reviewed = {q for questions in REVIEWED.values() for q in questions}
+    lazy = frame.select(ROW, "case_id", "action", AT, *FACT_KINDS, *reviewed).lazy()
+    for stage in mask_stages(list(QUESTIONS.values()), law, index):
+        lazy = lazy.with_columns(stage)
+    frame = lazy.collect()
+    parts = []
+    for action, questions in REVIEWED.items():
+        for question in questions:
+            rows = frame.filter((pl.col("action") == action.value) & pl.col(question).is_null())
+            if rows.is_empty():
                 continue
-            unknown = outcome.depends_on + outcome.unsettled
-            records.append(
-                {
-                    "case_id": row["case_id"],
-                    "row": row[ROW],
-                    "action": row["action"],
-                    AT: row[AT],
-                    "finding": "NEEDS_REVIEW",
-                    "status": "NEEDS_REVIEW",
-                    "severity": "review",
-                    "question": question,
-                    "outcome": outcome.outcome,
-                    "explanation": "needs review: " + ", ".join(unknown),
-                    "citations": "",
-                    "needs_review_facts": ";".join(unknown),
-                }
+            mask = decision_unknowns(QUESTIONS[question], law, index, pl.col(question))
+            facts = index.names_of(mask)
+            parts.append(
+                rows.select(
+                    "case_id",
+                    pl.col(ROW).cast(pl.Int64),
+                    "action",
+                    AT,
+                    pl.lit("NEEDS_REVIEW").alias("finding"),
+                    pl.lit("NEEDS_REVIEW").alias("status"),
+                    pl.lit("review").alias("severity"),
+                    pl.lit(question).alias("question"),
+                    pl.lit("UNDECIDED").alias("outcome"),
+                    pl.concat_str(pl.lit("needs review: "), facts.str.replace_all(";", ", ")).alias(
+                        "explanation"
+                    ),
+                    pl.lit("").alias("citations"),
+                    facts.alias("needs_review_facts"),
+                )
             )
-    return pl.DataFrame(records, schema=FINDING_SCHEMA).rename({"row": ROW})
-
-
-def _python(value):
-    return frozenset(value) if isinstance(value, list) else value
+    schema = {ROW if k == "row" else k: v for k, v in FINDING_SCHEMA.items()}
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
 def audit_file(path: str | Path) -> tuple[pl.DataFrame, list[str]]:

@@ -21,7 +21,7 @@ from cruce.citations import as_dict, confidence_of, registry
 from cruce.counterfactuals import Counterfactual, all_counterfactuals
 from cruce.facts import Case, CaseError, instant_date
 from cruce.law import QUESTIONS
-from cruce.logic import Cite, Confidence, DecisionTrace, Trace, shared_stages, show
+from cruce.logic import Cite, Confidence, Context, DecisionTrace, Trace, shared_stages, show
 from cruce.timeline import (
     LawAt,
     LawPerRow,
@@ -328,6 +328,11 @@ def compile_questions(
     with the stages of helper columns (shared sub-rules, then branch conditions) they read.
     ``at`` is one instant for every row, or the name of a column of per-row instants."""
     law = LawPerRow(at, timeline) if isinstance(at, str) else LawAt(at, timeline)
+    return compile_with(law)
+
+
+def compile_with(law: Context) -> tuple[list[list[pl.Expr]], dict[str, pl.Expr]]:
+    """The questions compiled against a given context (see compile_questions)."""
     stages = shared_stages(QUESTIONS.values(), law)
     branches: list[pl.Expr] = []
     candidates: list[pl.Expr] = []

@@ -1071,10 +1071,13 @@ def _show(value: AnyType) -> str:
 show = _show
 
 
-def shared_stages(decisions: Iterable[Decision], ctx: Context) -> list[list[pl.Expr]]:
+def shared_stages(
+    decisions: Iterable[Decision], ctx: Context, every: bool = False
+) -> list[list[pl.Expr]]:
     """Sub-rules that several rules read (e.g. "expedited removal is available", read by two
     questions), compiled once each as a column: stages of columns to add in order, inner
-    sub-rules first. Registers the columns in ``ctx.columns`` so later compiles read them."""
+    sub-rules first. Registers the columns in ``ctx.columns`` so later compiles read them.
+    With ``every``, every rule that has parts gets its column (for explaining many rows)."""
     parents: dict[int, int] = {}
     nodes: dict[int, Condition] = {}
     stack: list[Condition] = []
@@ -1087,7 +1090,7 @@ def shared_stages(decisions: Iterable[Decision], ctx: Context) -> list[list[pl.E
             continue
         nodes[id(node)] = node
         stack.extend(node.children())
-    shared = {i for i, n in nodes.items() if parents[i] > 1 and n.children()}
+    shared = {i for i, n in nodes.items() if (every or parents[i] > 1) and n.children()}
     level: dict[int, int] = {}
 
     def depth(node: Condition) -> int:
