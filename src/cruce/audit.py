@@ -243,11 +243,12 @@ def _citation_text(citations: tuple[Cite, ...]) -> str:
 def audit_frame(caseload: pl.DataFrame) -> pl.DataFrame:
     """Findings for a validated caseload (one row per recorded action)."""
     law = LawPerRow(AT, actual_timeline())
+    causes = _cause_columns(law)  # read before compiling, so their instruments are computed
     stages, outcomes = compile_with(law)
     lazy = caseload.lazy()
     for stage in stages:
         lazy = lazy.with_columns(stage)
-    frame = lazy.with_columns(*outcomes.values(), *_cause_columns(law)).collect()
+    frame = lazy.with_columns(*outcomes.values(), *causes).collect()
     violations = pl.concat([_violations(frame, check) for check in CHECKS])
     judged = violations.get_column(ROW).unique()
     undecided = frame.filter(~pl.col(ROW).is_in(judged.implode()))

@@ -342,7 +342,8 @@ def compile_with(law: Context) -> tuple[list[list[pl.Expr]], dict[str, pl.Expr]]
         branches += conditions
         candidates.append(candidate)
         outcomes[question] = outcome.alias(question)
-    return [*stages, branches, candidates], outcomes
+    first = law.key_stage() if isinstance(law, LawPerRow) else []
+    return [stage for stage in (first, *stages, branches, candidates) if stage], outcomes
 
 
 def determine_frame(

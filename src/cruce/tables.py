@@ -193,13 +193,14 @@ def read_table(path: str | Path, columns: dict[str, Column]) -> tuple[pl.DataFra
         *(_parse(c).alias(c.name) for c in present),
         *(pl.col(c.name).alias(f"__text_{c.name}") for c in present),
     )
+    flags = {column.name: _bad(column) for column in present}
+    # One pass finds the columns with any bad cell; only those are searched row by row.
+    counts = parsed.select(flag.sum().alias(name) for name, flag in flags.items()).row(0)
     errors: list[CellError] = []
-    for column in present:
-        text = pl.col(f"__text_{column.name}").str.strip_chars()
-        stated = text.is_not_null() & ~text.is_in(UNKNOWN)
-        bad = parsed.filter(stated & ~_valid(column, pl.col(column.name)).fill_null(False))
-        if column.required:
-            bad = pl.concat([bad, parsed.filter(~stated)])
+    for column, count in zip(present, counts, strict=True):
+        if not count:
+            continue
+        bad = parsed.filter(flags[column.name])
         for row, value in bad.select(ROW, f"__text_{column.name}").iter_rows():
             reason = "required" if column.required and not value else _reason(column)
             errors.append(CellError(str(path), row, column.name, value or "", reason))
@@ -220,6 +221,14 @@ def read_table(path: str | Path, columns: dict[str, Column]) -> tuple[pl.DataFra
     return table.with_columns(_typed(columns[name]) for name in table.columns if name in columns), [
         name for name in absent if not columns[name].required
     ]
+
+
+def _bad(column: Column) -> pl.Expr:
+    """True where a cell states something its column cannot read (or a required cell is empty)."""
+    text = pl.col(f"__text_{column.name}").str.strip_chars()
+    stated = text.is_not_null() & ~text.is_in(UNKNOWN)
+    invalid = stated & ~_valid(column, pl.col(column.name)).fill_null(False)
+    return invalid | ~stated if column.required else invalid
 
 
 def _typed(column: Column) -> pl.Expr:

@@ -369,6 +369,7 @@ class LawPerRow(LawAt):
     def __init__(self, instant_column: str, timeline: Timeline | None = None):
         super().__init__(dt.datetime(2000, 1, 1, tzinfo=dt.UTC), timeline)
         self.instant_column = instant_column
+        self.keys_read: set[str] = set()
 
     def _within(self, rows: list[DatedRow]) -> pl.Expr:
         instant = pl.col(self.instant_column)
@@ -385,18 +386,31 @@ class LawPerRow(LawAt):
         return self._within(instruments), self._within(blocks), self._within(unsettled)
 
     def in_force_expr(self, key: str) -> pl.Expr:
-        present, blocked, unsettled = self._parts(key)
-        return (
-            pl.when(present & blocked)
-            .then(False)
-            .when(present & unsettled)
-            .then(None)
-            .otherwise(present)
-        )
+        self.keys_read.add(key)
+        return pl.col(f"__in_force_{key}")
 
     def blocked_expr(self, key: str) -> pl.Expr:
-        present, blocked, _ = self._parts(key)
-        return present & blocked
+        self.keys_read.add(key)
+        return pl.col(f"__blocked_{key}")
+
+    def key_stage(self) -> list[pl.Expr]:
+        """The law in force per row for every instrument the compiled rules read: the columns
+        they refer to, computed once each (add them before anything else)."""
+        columns = []
+        for key in sorted(self.keys_read):
+            present, blocked, unsettled = self._parts(key)
+            in_force = (
+                pl.when(present & blocked)
+                .then(False)
+                .when(present & unsettled)
+                .then(None)
+                .otherwise(present)
+            )
+            columns += [
+                in_force.alias(f"__in_force_{key}"),
+                (present & blocked).alias(f"__blocked_{key}"),
+            ]
+        return columns
 
     def instant_expr(self) -> pl.Expr:
         return pl.col(self.instant_column)

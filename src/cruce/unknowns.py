@@ -46,14 +46,19 @@ class UnknownIndex:
         word = pl.lit(1 << (position % WORD), dtype=pl.UInt64)
         return (word, ZERO[1]) if position < WORD else (ZERO[0], word)
 
+    def decode(self, low: int, high: int) -> str:
+        """The names whose bits are set in a mask, joined with ';'."""
+        return ";".join(
+            name
+            for position, name in enumerate(self.names)
+            if (low if position < WORD else high) >> (position % WORD) & 1
+        )
+
     def names_of(self, mask: Mask) -> pl.Expr:
-        """The names whose bits are set, joined with ';'."""
-        parts = []
-        for position, name in enumerate(self.names):
-            word = mask[position // WORD]
-            bit = pl.lit(1 << (position % WORD), dtype=pl.UInt64)
-            parts.append(pl.when((word & bit) != 0).then(pl.lit(name)))
-        return pl.concat_list(parts).list.drop_nulls().list.join(";")
+        """The names in each row's mask, joined with ';' (decoded once per distinct mask)."""
+        return pl.struct(mask[0].alias("lo"), mask[1].alias("hi")).map_elements(
+            lambda words: self.decode(words["lo"], words["hi"]), return_dtype=pl.String
+        )
 
 
 def index_for(decisions: Sequence[Decision], facts: Sequence[str]) -> UnknownIndex:
@@ -139,7 +144,8 @@ def mask_stages(
             by_level.setdefault(depth(node), []).extend(
                 [lo.alias(f"__lo_{id(node)}"), hi.alias(f"__hi_{id(node)}")]
             )
-    return values + [by_level[k] for k in sorted(by_level)]
+    first = ctx.key_stage() if hasattr(ctx, "key_stage") else []
+    return [stage for stage in (first, *values) if stage] + [by_level[k] for k in sorted(by_level)]
 
 
 def decision_unknowns(
