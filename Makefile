@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+CHROMIUM := /usr/bin/chromium
+
 .PHONY: run test lint bench clean
 
 $(BIN)/python:
@@ -17,7 +19,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/cruce compare --example e1-guatemalan-interior
 
-test: $(STAMP)
+# The browser tests render pages in Debian's Chromium (never a browser a test tool downloads).
+$(CHROMIUM):
+	@echo "installing Debian's chromium for the browser tests"
+	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || (echo "could not install Debian's chromium: run 'apt-get install chromium' as root" && exit 1)
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest

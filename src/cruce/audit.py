@@ -25,7 +25,7 @@ from cruce.law.definitions import is_uac
 from cruce.law.expedited_removal import has_not_shown_two_years
 from cruce.logic import Cite, Condition, FactKind, cite
 from cruce.tables import ROW, Column, fact_columns, read_table
-from cruce.timeline import LawPerRow, actual_timeline
+from cruce.timeline import LawPerRow, actual_timeline, regimes
 from cruce.unknowns import decision_unknowns, index_for, mask_stages
 
 AT = "action_instant"
@@ -226,6 +226,7 @@ FINDING_SCHEMA = {
     "citations": pl.String,
     "needs_review_facts": pl.String,
 }
+"""The findings before each row's nationality and regime are joined on."""
 
 
 def _cause_columns(law: LawPerRow) -> list[pl.Expr]:
@@ -253,7 +254,21 @@ def audit_frame(caseload: pl.DataFrame) -> pl.DataFrame:
     judged = violations.get_column(ROW).unique()
     undecided = frame.filter(~pl.col(ROW).is_in(judged.implode()))
     findings = pl.concat([violations, _needs_review(undecided)])
+    context = frame.select(
+        pl.col(ROW).cast(pl.Int64),
+        pl.col("nationalities").list.sort().list.join(";").alias("nationality"),
+        _regime_of(pl.col(AT)).alias("regime"),
+    )
+    findings = findings.join(context, on=ROW, how="left")
     return findings.sort(ROW, "finding").rename({ROW: "row"})
+
+
+def _regime_of(instants: pl.Expr) -> pl.Expr:
+    """The named regime (spec §3) containing each instant; null before the first."""
+    actual = [r for r in regimes().values() if r.timeline is None]
+    starts = pl.Series([r.start for r in actual], dtype=pl.Datetime("us", "UTC"))
+    names = pl.Series([None, *(r.id for r in actual)], dtype=pl.String)
+    return pl.lit(names).gather(pl.lit(starts).search_sorted(instants, side="right"))
 
 
 def _violations(frame: pl.DataFrame, check: Check) -> pl.DataFrame:

@@ -331,6 +331,75 @@ def coverage(
 
 
 @app.command()
+def audit(
+    caseload: Annotated[
+        Path | None,
+        typer.Argument(help="Caseload CSV or Parquet (docs/audit.md).", show_default=False),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the findings and the report.")] = Path(
+        "cruce-audit"
+    ),
+    example: Annotated[
+        bool, typer.Option(help="Audit the shipped example caseload (planted violations).")
+    ] = False,
+) -> None:
+    """Check each recorded enforcement action against what the rules in force permitted."""
+    from rich.progress import Progress
+
+    from cruce.audit import audit_frame, caseload_columns
+    from cruce.audit_examples import write_example_caseload
+    from cruce.audit_report import render_report, write_report
+    from cruce.tables import TableError, read_table
+
+    if (caseload is None) == (not example):
+        _fail("give a CASELOAD file or --example (one of them)")
+    out.mkdir(parents=True, exist_ok=True)
+    if example:
+        caseload = out / "example-caseload.csv"
+        write_example_caseload(caseload)
+    assert caseload is not None
+    with Progress(console=errors, transient=True) as progress:
+        task = progress.add_task("reading and checking the caseload", total=3)
+        try:
+            table, absent = read_table(caseload, caseload_columns())
+        except TableError as error:
+            if error.errors:
+                error.report().write_csv(out / "errors.csv")
+                _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
+            _fail(str(error))
+        progress.update(task, advance=1, description="deciding every action at its instant")
+        findings = audit_frame(table)
+        progress.update(task, advance=1, description="writing findings and report")
+        findings.write_csv(out / "findings.csv")
+        findings.write_parquet(out / "findings.parquet")
+        findings.write_json(out / "findings.json")
+        html = render_report(
+            findings,
+            source=caseload.name,
+            cases=table.get_column("case_id").n_unique(),
+            rows=table.height,
+            absent_columns=absent,
+        )
+        write_report(out / "report.html", html)
+        progress.update(task, advance=1)
+    _print_audit_summary(findings, table.height, out)
+
+
+def _print_audit_summary(findings, rows: int, out: Path) -> None:
+    import polars as pl
+
+    summary = findings.group_by("finding", "status").agg(pl.len().alias("n")).sort("finding")
+    table = Table(title=f"Audit of {rows:,} recorded actions — {NOTICE}")
+    for column in ("Finding", "Status", "Count"):
+        table.add_column(column)
+    for finding, status, count in summary.iter_rows():
+        colour = "red" if status == "VIOLATION" else "yellow"
+        table.add_row(finding, f"[{colour}]{status}[/]", f"{count:,}")
+    console.print(table)
+    console.print(f"Findings: {out}/findings.csv, .parquet, .json — report: {out}/report.html")
+
+
+@app.command()
 def examples() -> None:
     """The example cases shipped with Cruce."""
     for name in sorted(_examples()):
