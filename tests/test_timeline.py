@@ -159,3 +159,14 @@ def test_every_timeline_file_is_strict_yaml() -> None:
     for name in tl.DIMENSION_FILES:
         data = yaml.safe_load(folder.joinpath(name).read_text("utf-8"))
         assert set(data) == {"dimension", "rows"}, name
+
+
+def test_resourcing_directives_are_regime_attributes() -> None:
+    timeline = actual_timeline()
+    in_2018 = {
+        r.id: r.attributes
+        for r in timeline.resourcing_at(LawAt(dt.datetime(2018, 1, 1, tzinfo=EST)).at)
+    }
+    assert in_2018["EO-13767-SEC-8"]["additional_officers"] == 5000
+    assert in_2018["EO-13768-ICE-HIRING"]["additional_officers"] == 10000
+    assert timeline.resourcing_at(dt.datetime(2016, 1, 1, tzinfo=dt.UTC)) == []

@@ -281,6 +281,13 @@ def timeline() -> None:
         effect = row.effect.value if row.effect else ""
         rows.add_row(row.id, row.key, row.interval(), effect, sources)
     console.print(rows)
+    directives = Table(title="Resourcing directives (spec R8): attributes for the simulations")
+    for column in ("Id", "In force", "What", "Attributes"):
+        directives.add_column(column)
+    for row in actual_timeline().resourcing:
+        attributes = ", ".join(f"{k}={v}" for k, v in row.attributes.items())
+        directives.add_row(row.id, row.interval(), row.title, attributes)
+    console.print(directives)
 
 
 @app.command()

@@ -33,6 +33,7 @@ DIMENSION_FILES = (
     "contiguous_return.yaml",
     "priority_schemes.yaml",
     "events.yaml",
+    "resourcing.yaml",
 )
 INSTRUMENT_FILES = (
     "expedited_removal_designations.yaml",
@@ -86,6 +87,7 @@ class DatedRow(BaseModel):
     citations: tuple[CitationRef, ...]
     confidence: Confidence
     effect: Effect | None = None
+    attributes: dict[str, int | float | str] = {}  # numbers a simulation reads (resourcing)
 
     @model_validator(mode="after")
     def _ordered(self) -> DatedRow:
@@ -190,10 +192,16 @@ class Timeline:
     instruments: tuple[DatedRow, ...]
     overlays: tuple[DatedRow, ...]
     events: tuple[DatedRow, ...]
+    resourcing: tuple[DatedRow, ...] = ()
     name: str = "actual"
 
     def rows(self) -> tuple[DatedRow, ...]:
-        return self.instruments + self.overlays + self.events
+        return self.instruments + self.overlays + self.events + self.resourcing
+
+    def resourcing_at(self, at: dt.datetime) -> list[DatedRow]:
+        """The resourcing directives in force at an instant (spec R8): regime attributes for
+        the simulations, never part of a determination."""
+        return [row for row in self.resourcing if row.contains(at)]
 
     @cached_property
     def by_key(self) -> dict[str, tuple[list[DatedRow], list[DatedRow], list[DatedRow]]]:
@@ -210,7 +218,9 @@ class Timeline:
         return sorted(instants)
 
     def with_rows(self, name: str, rows: tuple[DatedRow, ...]) -> Timeline:
-        timeline = Timeline(self.instruments + rows, self.overlays, self.events, name)
+        timeline = Timeline(
+            self.instruments + rows, self.overlays, self.events, self.resourcing, name
+        )
         check_rows(timeline.instruments, f"hypothetical {name!r}")
         return timeline
 
@@ -227,6 +237,7 @@ def actual_timeline() -> Timeline:
             raise TimelineError(f"court_orders.yaml: row {row.id!r}: effect is required")
     return Timeline(
         instruments=tuple(row for name in INSTRUMENT_FILES for row in tables[name].rows),
+        resourcing=tables["resourcing.yaml"].rows,
         overlays=overlays,
         events=tables["events.yaml"].rows,
     )
