@@ -407,6 +407,19 @@ def _print_audit_summary(findings, rows: int, out: Path) -> None:
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Start the HTTP API and the pages (the audit page is at /audit)."""
+    import uvicorn
+
+    console.print(f"Cruce on http://{host}:{port}  (API docs at /docs, audit page at /audit)")
+    # No access log: paths carry no case facts, but a log of who audited what is not ours to keep.
+    uvicorn.run("cruce.api:app", host=host, port=port, access_log=False)
+
+
+@app.command()
 def examples() -> None:
     """The example cases shipped with Cruce."""
     for name in sorted(_examples()):

@@ -1,0 +1,248 @@
+"""The HTTP API and the pages served with it (FastAPI).
+
+Privacy: request bodies are never logged and nothing a user sends is stored — a caseload is
+audited in memory and the report is returned in the response. Errors are
+``application/problem+json`` naming the field. The server binds to loopback by default
+(``cruce serve``).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, File, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from cruce import __version__
+from cruce.audit import audit_frame, caseload_columns
+from cruce.audit_report import render_report
+from cruce.catalogue import rule_entries
+from cruce.determine import DeterminationError, determine, to_json
+from cruce.facts import CaseError, _instant, parse_case
+from cruce.tables import TableError, read_table
+from cruce.timeline import TimelineError, regimes
+
+MAX_BODY_BYTES = 200 * 2**20  # a caseload upload of up to 200 MiB
+NOTICE = "Information about the law, not legal advice."
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    # Reports embed their own scripts and styles; nothing is loaded from elsewhere.
+    "Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+}
+
+app = FastAPI(
+    title="Cruce",
+    version=__version__,
+    description="US immigration enforcement law 2014–2026 as executable, cited rules. " + NOTICE,
+)
+
+
+class Problem(Exception):
+    """An error answered as application/problem+json (RFC 9457)."""
+
+    def __init__(self, status: int, title: str, detail: str, **extra: Any):
+        self.status, self.title, self.detail, self.extra = status, title, detail, extra
+
+
+@app.exception_handler(Problem)
+async def _problem(request: Request, problem: Problem) -> JSONResponse:
+    body = {
+        "type": "about:blank",
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+        "instance": request.url.path,
+        **problem.extra,
+    }
+    return JSONResponse(body, status_code=problem.status, media_type="application/problem+json")
+
+
+@app.middleware("http")
+async def _guard(request: Request, call_next):
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+        return JSONResponse(
+            {
+                "type": "about:blank",
+                "title": "Request too large",
+                "status": 413,
+                "detail": f"the body is {int(length):,} bytes; the limit is {MAX_BODY_BYTES:,}",
+            },
+            status_code=413,
+            media_type="application/problem+json",
+        )
+    response = await call_next(request)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+class DeterminationRequest(BaseModel):
+    """A case and, optionally, the instant or named regime to decide it at."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case: dict[str, Any] = Field(description="Case facts, named as in docs/facts.md")
+    at: str | None = Field(None, description="ISO date or date-time with offset")
+    regime: str | None = Field(None, description="A regime id from GET /v1/regimes")
+    counterfactuals: bool = Field(False, description="Also compute what would change it")
+
+
+@app.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok", "version": __version__}
+
+
+@app.post("/v1/determinations")
+def post_determination(request: DeterminationRequest) -> dict[str, Any]:
+    """What the law in force lets DHS do with one case, why, and what is still unknown."""
+    try:
+        case = parse_case(request.case, "case")
+        at = _instant(request.at) if request.at else None
+        result = determine(
+            case, at=at, regime=request.regime, counterfactuals=request.counterfactuals
+        )
+    except CaseError as error:
+        raise Problem(422, "Invalid case", str(error)) from None
+    except ValueError as error:  # a bad --at, regime or instant
+        kind = (DeterminationError, TimelineError)
+        title = "Cannot decide" if isinstance(error, kind) else "Invalid instant"
+        raise Problem(422, title, str(error)) from None
+    return to_json(result)
+
+
+@app.get("/v1/regimes")
+def get_regimes() -> list[dict[str, Any]]:
+    """The named regimes (spec §3) and the hypothetical ones, with their sources."""
+    return [
+        {
+            "id": r.id,
+            "start": r.start.isoformat(),
+            "end": r.end.isoformat() if r.end else None,
+            "title": r.title,
+            "hypothetical": r.timeline is not None,
+            "citations": [c.source for c in r.citations],
+        }
+        for r in regimes().values()
+    ]
+
+
+@app.get("/v1/rules")
+def get_rules() -> list[dict[str, Any]]:
+    """Every rule: its question, outcome, modality, verification status and citations."""
+    return [
+        {
+            "question": e.question,
+            "rule": e.branch.name,
+            "outcome": e.branch.outcome.code,
+            "modality": e.branch.outcome.modality.value,
+            "verification": e.status.value,
+            "citations": [str(c) for c in e.citations],
+            "open_questions": e.open_questions,
+        }
+        for e in rule_entries()
+    ]
+
+
+def _audit_upload(upload: UploadFile) -> tuple[Any, list[str], Any]:
+    """Audit an uploaded caseload in a private temporary folder that is removed at once."""
+    suffix = Path(upload.filename or "caseload.csv").suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise Problem(
+            415,
+            "Unsupported file",
+            "upload a .csv or .parquet caseload",
+            valid=[".csv", ".parquet"],
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"caseload{suffix}"
+        path.write_bytes(upload.file.read())
+        try:
+            table, absent = read_table(path, caseload_columns())
+        except TableError as error:
+            errors = [
+                {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason}
+                for e in error.errors
+            ]
+            detail = str(error).replace(str(path), upload.filename or "the file")
+            raise Problem(422, "Invalid caseload", detail, errors=errors) from None
+    return audit_frame(table), absent, table
+
+
+@app.post("/v1/audits")
+def post_audit(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008
+    """Audit a caseload (CSV or Parquet): the findings, as JSON. Nothing is stored."""
+    findings, absent, table = _audit_upload(file)
+    return {
+        "rows": table.height,
+        "absent_columns": absent,
+        "findings": findings.with_columns(
+            findings.get_column("action_instant").dt.to_string("%Y-%m-%dT%H:%M:%S%z")
+        ).to_dicts(),
+        "notice": NOTICE,
+    }
+
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Cruce — audit a caseload</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem;
+        line-height: 1.5; color: #1b1b1b; }}
+.notice {{ border-left: 4px solid #b3261e; background: #fdf0ef; padding: .6rem 1rem; }}
+label {{ display: block; font-weight: 600; margin: 1rem 0 .3rem; }}
+button {{ margin-top: 1rem; font-size: 1rem; padding: .5rem 1.2rem; }}
+button:focus, input:focus {{ outline: 3px solid #1a73e8; }}
+</style></head>
+<body><main>
+<h1>Audit a caseload</h1>
+<p class="notice"><strong>{notice}</strong> Your file is checked in memory and not stored.</p>
+<p>Upload a caseload (one row per recorded action: <code>case_id</code>, <code>action</code>,
+<code>action_instant</code> and the case facts; see <code>docs/audit.md</code>). Each action is
+checked against what the rules in force at its instant permitted.</p>
+<form method="post" action="/audit" enctype="multipart/form-data">
+<label for="caseload">Caseload file (CSV or Parquet)</label>
+<input id="caseload" name="file" type="file" accept=".csv,.parquet" required>
+<button type="submit">Audit</button>
+</form>
+</main></body></html>"""
+
+
+@app.get("/audit", response_class=HTMLResponse)
+def audit_page() -> str:
+    """The audit page: upload a caseload, get the report and the findings to download."""
+    return PAGE.format(notice=NOTICE)
+
+
+@app.post("/audit", response_class=HTMLResponse)
+def audit_results(file: UploadFile = File(...)) -> str:  # noqa: B008
+    """The audit report for an uploaded caseload, with its findings to download (a data URL:
+    nothing is kept on the server)."""
+    findings, absent, table = _audit_upload(file)
+    buffer = io.BytesIO()
+    findings.write_csv(buffer)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    link = (
+        f'<p style="max-width:60rem;margin:1rem auto"><a id="download" '
+        f'download="findings-{stamp}.csv" href="data:text/csv;base64,{encoded}">'
+        'Download the findings (CSV)</a> · <a href="/audit">Audit another file</a></p>'
+    )
+    report = render_report(
+        findings,
+        source=file.filename or "upload",
+        cases=table.get_column("case_id").n_unique(),
+        rows=table.height,
+        absent_columns=absent,
+    )
+    return report.replace("<body>", "<body>" + link, 1)
