@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from cruce.facts import FACT_KINDS, enum_of
 from cruce.law import QUESTIONS
-from cruce.logic import Condition, FactKind
+from cruce.logic import Condition, FactKind, roots, rule_nodes
 from cruce.timeline import actual_timeline
 
 UTC = dt.UTC
@@ -17,17 +17,7 @@ COUNTRIES = ["MX", "CA", "GT", "HN", "SV", "CU", "VE", "IN", "CN", "HT"]
 
 def law_conditions() -> list[Condition]:
     """Every condition node reachable from the questions, each once."""
-    seen: dict[int, Condition] = {}
-    stack: list[Condition] = []
-    for decision in QUESTIONS.values():
-        stack += [b.condition for b in decision.branches] + [decision.otherwise.condition]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen[id(node)] = node
-        stack.extend(node.children())
-    return list(seen.values())
+    return rule_nodes(*roots(QUESTIONS.values()))
 
 
 def maybe(strategy: st.SearchStrategy) -> st.SearchStrategy:

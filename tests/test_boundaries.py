@@ -15,7 +15,7 @@ from cruce.counterfactuals import modelled_from
 from cruce.determine import determine_at
 from cruce.facts import parse_case
 from cruce.law import QUESTIONS
-from cruce.logic import Blocked, Condition, InForce
+from cruce.logic import Blocked, InForce, roots, rule_nodes
 from cruce.timeline import LawAt, actual_timeline
 
 TICK = dt.timedelta(microseconds=1)
@@ -23,18 +23,8 @@ BOUNDARIES = [b for b in actual_timeline().boundaries() if b >= modelled_from()]
 
 
 def _keys(question: str) -> set[str]:
-    decision = QUESTIONS[question]
-    roots: list[Condition] = [b.condition for b in (*decision.branches, decision.otherwise)]
-    seen, keys = set(), set()
-    while roots:
-        node = roots.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, InForce | Blocked):
-            keys.add(node.key)
-        roots.extend(node.children())
-    return keys
+    nodes = rule_nodes(*roots([QUESTIONS[question]]))
+    return {n.key for n in nodes if isinstance(n, InForce | Blocked)}
 
 
 def _changing_keys(at: dt.datetime) -> set[str]:

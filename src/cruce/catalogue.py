@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from cruce.citations import confidence_of, resolve
 from cruce.facts import FACT_KINDS, FactKind, enum_of
 from cruce.law import QUESTIONS
-from cruce.logic import Blocked, Branch, Cite, Condition, Confidence, InForce, Unsettled
+from cruce.logic import Blocked, Branch, Cite, Confidence, InForce, Unsettled, rule_nodes
 from cruce.timeline import DatedRow, actual_timeline, hypotheticals, regimes
 
 DESCRIPTIONS = {
@@ -59,17 +59,6 @@ def facts_markdown() -> str:
 # --- the rule catalogue ----------------------------------------------------------------------
 
 
-def _subtree(node: Condition) -> list[Condition]:
-    seen: dict[int, Condition] = {}
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if id(current) not in seen:
-            seen[id(current)] = current
-            stack.extend(current.children())
-    return list(seen.values())
-
-
 @dataclass
 class RuleEntry:
     """One row of a decision table, as the catalogue and the coverage registry show it."""
@@ -92,7 +81,7 @@ def rule_entries() -> list[RuleEntry]:
     entries = []
     for question, decision in QUESTIONS.items():
         for branch in (*decision.branches, decision.otherwise):
-            nodes = _subtree(branch.condition)
+            nodes = rule_nodes(branch.condition)
             own = list(dict.fromkeys([*branch.citations, *branch.condition.citations]))
             beneath = dict.fromkeys(c for n in nodes for c in n.citations)
             unconfirmed = [c for c in beneath if confidence_of(c) is Confidence.UNCONFIRMED]

@@ -37,6 +37,8 @@ from cruce.logic import (
     YearsBetween,
     eastern_date,
     months_before,
+    roots,
+    rule_nodes,
     show,
 )
 from cruce.timeline import LawAt, Timeline, regimes
@@ -85,16 +87,7 @@ def _value_text(value: Any) -> str:
 
 
 def _leaves(decision: Decision) -> list[Condition]:
-    seen: dict[int, Condition] = {}
-    stack: list[Condition] = [b.condition for b in decision.branches]
-    stack.append(decision.otherwise.condition)
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen[id(node)] = node
-        stack.extend(node.children())
-    return [n for n in seen.values() if not n.children()]
+    return [n for n in rule_nodes(*roots([decision])) if not n.children()]
 
 
 # --- solving a term back to the fact it reads ---------------------------------------------

@@ -1071,6 +1071,23 @@ def _show(value: AnyType) -> str:
 show = _show
 
 
+def roots(decisions: Iterable[Decision]) -> list[Condition]:
+    """The conditions of every branch of the decisions, fallbacks included."""
+    return [b.condition for d in decisions for b in (*d.branches, d.otherwise)]
+
+
+def rule_nodes(*starts: Condition) -> list[Condition]:
+    """Every node reachable from the given ones, each once (rules share sub-rules)."""
+    seen: dict[int, Condition] = {}
+    stack = list(starts)
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen[id(node)] = node
+            stack.extend(node.children())
+    return list(seen.values())
+
+
 def shared_stages(
     decisions: Iterable[Decision], ctx: Context, every: bool = False
 ) -> list[list[pl.Expr]]:

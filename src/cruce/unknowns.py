@@ -23,6 +23,8 @@ from cruce.logic import (
     Known,
     Not,
     Unsettled,
+    roots,
+    rule_nodes,
     shared_stages,
 )
 
@@ -64,18 +66,11 @@ class UnknownIndex:
 def index_for(decisions: Sequence[Decision], facts: Sequence[str]) -> UnknownIndex:
     """An index of the facts and of every open question the decisions can raise."""
     questions: set[str] = set()
-    stack: list[Condition] = [b.condition for d in decisions for b in (*d.branches, d.otherwise)]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in rule_nodes(*roots(decisions)):
         if isinstance(node, Unsettled):
             questions.add(node.question)
         if isinstance(node, InForce):
             questions.add(f"in force: {node.key}")
-        stack.extend(node.children())
     return UnknownIndex(tuple(facts) + tuple(sorted(questions)))
 
 
@@ -123,13 +118,7 @@ def mask_stages(
     """Stages of columns: every rule's value, then every rule's mask, inner rules first.
     Each expression stays small because it reads its parts' columns."""
     values = shared_stages(decisions, ctx, every=True)
-    nodes: dict[int, Condition] = {}
-    stack = [b.condition for d in decisions for b in (*d.branches, d.otherwise)]
-    while stack:
-        node = stack.pop()
-        if id(node) not in nodes:
-            nodes[id(node)] = node
-            stack.extend(node.children())
+    nodes = {id(n): n for n in rule_nodes(*roots(decisions))}
     level: dict[int, int] = {}
 
     def depth(node: Condition) -> int:
