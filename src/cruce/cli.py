@@ -407,6 +407,123 @@ def _print_audit_summary(findings, rows: int, out: Path) -> None:
 
 
 @app.command()
+def exposure(
+    at: Annotated[
+        list[str] | None, typer.Option("--at", help="An instant to compare (repeat the option).")
+    ] = None,
+    regime: Annotated[
+        list[str] | None, typer.Option("--regime", help="A named regime (repeat the option).")
+    ] = None,
+    size: Annotated[
+        int, typer.Option(help="Synthetic persons (weighted to the total).")
+    ] = 1_000_000,
+    seed: Annotated[int, typer.Option(help="Seed: same seed, same numbers.")] = 2017,
+    out: Annotated[Path, typer.Option(help="Folder for tables, chart and store.")] = Path(
+        "cruce-exposure"
+    ),
+) -> None:
+    """How many people each regime exposes to expedited removal, regimes side by side."""
+    from rich.progress import Progress
+
+    from cruce import exposure as ex
+    from cruce.population import Assumptions, build_population, default_controls
+    from cruce.timeline import TimelineError
+
+    if not at and not regime:
+        at = ["2016-06-01", "2019-08-01"]
+    try:
+        compared = ex.points(at or [], regime or [])
+    except TimelineError as error:
+        _fail(str(error))
+    out.mkdir(parents=True, exist_ok=True)
+    controls, assumptions = default_controls(), Assumptions()
+    with Progress(console=errors, transient=True) as progress:
+        task = progress.add_task("building the synthetic population", total=len(compared) + 1)
+        population, report = build_population(size, seed, controls, assumptions)
+        tables = []
+        for point in compared:
+            progress.update(task, advance=1, description=f"deciding everyone at {point.label}")
+            tables.append(ex.exposure_table(population, [point]))
+        progress.update(task, advance=1)
+    table = pl_concat(tables)
+    summary = ex.headline(table)
+    table.write_csv(out / "exposure.csv")
+    table.write_parquet(out / "exposure.parquet")
+    report.write_csv(out / "population-controls.csv")
+    (out / "exposure.html").write_text(ex.chart_html(summary), encoding="utf-8")
+    run_id = ex.store(
+        out / "cruce.duckdb",
+        table,
+        ex.provenance(compared, seed, size, assumptions.to_dict(), controls.sources),
+    )
+    _screenshot(out / "exposure.html", out / "exposure.png")
+    _print_exposure(summary, report, out, run_id)
+
+
+def pl_concat(tables):
+    import polars as pl
+
+    return pl.concat(tables)
+
+
+def _screenshot(html: Path, png: Path) -> None:
+    """The chart as a PNG, drawn by Debian's Chromium when it is installed."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    browser = shutil.which("chromium")
+    if browser is None:
+        errors.print("no chromium: the PNG of the chart was not made (the HTML was)")
+        return
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--window-size=1150,650",
+                "--virtual-time-budget=10000",
+                f"--screenshot={png}",
+                html.resolve().as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+
+
+def _print_exposure(summary, report, out: Path, run_id: str) -> None:
+    table = Table(title=f"People exposed to expedited removal — synthetic population — {NOTICE}")
+    table.add_column("Regime or instant")
+    for column in ("ER_AVAILABLE", "ER_NOT_AVAILABLE", "UNDECIDED"):
+        if column in summary.columns:
+            table.add_column(column.replace("_", " ").lower(), justify="right")
+    for row in summary.iter_rows(named=True):
+        values = [
+            f"{row[c]:,.0f}"
+            for c in ("ER_AVAILABLE", "ER_NOT_AVAILABLE", "UNDECIDED")
+            if c in summary.columns
+        ]
+        table.add_row(row["point"], *values)
+    console.print(table)
+    worst = report.get_column("relative_error").abs().max()
+    console.print(
+        f"Population raked to {report.height} control totals (largest error {worst:.1e})."
+    )
+    console.print(
+        f"Tables: {out}/exposure.csv, .parquet; chart: {out}/exposure.html, .png; "
+        f"controls: {out}/population-controls.csv; stored as run {run_id} in {out}/cruce.duckdb"
+    )
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,

@@ -1,0 +1,45 @@
+"""Cruce's expedited-removal rule written for OpenFisca, for the side-by-side benchmark only.
+
+``benchmarks/bench_openfisca.py`` times this model against Cruce's compiled rules on the same
+rows. It is not part of Cruce: openfisca-core is AGPL-licensed and only ever installed through
+the benchmark-only ``peers`` extra.
+
+The model is one ``Person`` entity, the facts the rule reads as input variables
+(``openfisca_er.inputs``), one formula per intermediate rule (``openfisca_er.rules``), and the
+dated law — designations, Cuban exceptions, thresholds, and assumptions for the two open legal
+questions — as OpenFisca parameters (``openfisca_er/parameters``).
+"""
+
+from pathlib import Path
+
+from openfisca_core.taxbenefitsystems import TaxBenefitSystem
+
+from openfisca_er.entities import ENTITIES
+from openfisca_er.inputs import INPUTS
+from openfisca_er.rules import RULES
+
+PARAMETERS = Path(__file__).resolve().parent / "parameters"
+ANSWER = "expedited_removal_available"
+
+# Cruce's timeline keys (``InForce``) and the parameters that state the same law, by day.
+TIMELINE_PARAMETERS = {
+    "er_designation_sea": "expedited_removal.designations.sea_2002",
+    "er_designation_land_2004": "expedited_removal.designations.land_2004",
+    "er_designation_full": "expedited_removal.designations.full_scope",
+    "er_for_paroled_arriving_aliens": "expedited_removal.paroled_arriving_aliens",
+    "cuba_without_full_diplomatic_relations": "expedited_removal.cuba.without_full_diplomatic_relations",
+    "cuban_exception_air": "expedited_removal.cuba.air_regulatory_exception",
+    "cuban_exception_designations": "expedited_removal.cuba.designations_exception",
+}
+
+
+class ExpeditedRemovalSystem(TaxBenefitSystem):
+    """The OpenFisca "tax-benefit system" holding the expedited-removal model."""
+
+    def __init__(self) -> None:
+        super().__init__(ENTITIES)
+        self.add_variables(*INPUTS, *RULES)
+        self.load_parameters(str(PARAMETERS))
+
+
+__all__ = ["ANSWER", "PARAMETERS", "TIMELINE_PARAMETERS", "ExpeditedRemovalSystem"]

@@ -1,0 +1,191 @@
+"""Population exposure: how many people each regime exposes, by outcome × nationality × state ×
+years in the US, regimes side by side, stored with provenance in an embedded DuckDB store.
+
+Every rule runs vectorised over the (weighted) population at each instant or named regime;
+the tables are weighted sums. Provenance — model version, data tables and their sources,
+assumptions, seed, instants — goes with every stored run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from cruce import __version__
+from cruce.determine import determine_frame
+from cruce.facts import _instant
+from cruce.law import QUESTIONS
+from cruce.population import cases_at
+from cruce.timeline import TimelineError, actual_timeline, regime_at, regimes, timeline_named
+
+YEARS_BANDS = [(0, 2, "under 2"), (2, 5, "2–5"), (5, 10, "5–10"), (10, 100, "10 or more")]
+
+
+@dataclass(frozen=True)
+class Point:
+    """One column of the comparison: a label, an instant and the timeline to decide on."""
+
+    label: str
+    at: dt.datetime
+    timeline: str
+
+
+def points(instants: list[str], regime_names: list[str]) -> list[Point]:
+    """Instants (ISO) and named regimes (evaluated at their first instant) to compare."""
+    found = []
+    for text in instants:
+        try:
+            at = _instant(text)
+        except ValueError as error:
+            raise TimelineError(f"--at {text!r}: {error}") from None
+        regime = regime_at(at)
+        found.append(Point(f"{text} ({regime.id if regime else 'no named regime'})", at, "actual"))
+    known = regimes()
+    for name in regime_names:
+        if name not in known:
+            raise TimelineError(f"no regime {name!r}; valid: {', '.join(known)}")
+        regime = known[name]
+        found.append(Point(name, regime.start, regime.timeline or "actual"))
+    return found
+
+
+def _band(years: pl.Expr) -> pl.Expr:
+    expr = pl.lit(None, dtype=pl.String)
+    for low, high, name in reversed(YEARS_BANDS):
+        expr = pl.when((years >= low) & (years < high)).then(pl.lit(name)).otherwise(expr)
+    return expr
+
+
+def exposure_table(population: pl.DataFrame, compared: list[Point]) -> pl.DataFrame:
+    """Weighted persons by point × question outcome × nationality × state × years in the US."""
+    parts = []
+    for point in compared:
+        frame = cases_at(population, point.at)
+        timeline = (
+            actual_timeline() if point.timeline == "actual" else timeline_named(point.timeline)
+        )
+        outcomes = determine_frame(frame, point.at, timeline)
+        joined = pl.concat(
+            [frame.select("weight", "country", "state", "years_in_us"), outcomes],
+            how="horizontal",
+        )
+        parts.append(
+            joined.group_by(
+                pl.col("expedited_removal").cast(pl.String).fill_null("UNDECIDED"),
+                "country",
+                "state",
+                _band(pl.col("years_in_us")).alias("years_in_us"),
+            )
+            .agg(pl.col("weight").sum().alias("persons"))
+            .with_columns(pl.lit(point.label).alias("point"), pl.lit(point.at).alias("at"))
+        )
+    return (
+        pl.concat(parts)
+        .select("point", "at", pl.all().exclude("point", "at"))
+        .sort("at", "expedited_removal", "country", "state", "years_in_us")
+    )
+
+
+def headline(table: pl.DataFrame) -> pl.DataFrame:
+    """Per point: persons exposed to expedited removal, not exposed, and undecided."""
+    return (
+        table.pivot(
+            on="expedited_removal",
+            index=["point", "at"],
+            values="persons",
+            aggregate_function="sum",
+        )
+        .fill_null(0.0)
+        .sort("at")
+    )
+
+
+def store(path: Path, table: pl.DataFrame, provenance: dict[str, Any]) -> str:
+    """Save a run and its provenance in the embedded DuckDB store; returns the run id."""
+    import duckdb
+
+    run_id = uuid.uuid4().hex[:12]
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS runs (run_id VARCHAR PRIMARY KEY, created TIMESTAMPTZ, "
+            "kind VARCHAR, provenance JSON)"
+        )
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS exposure (run_id VARCHAR, point VARCHAR, "
+            "instant TIMESTAMPTZ, expedited_removal VARCHAR, country VARCHAR, state VARCHAR, "
+            "years_in_us VARCHAR, persons DOUBLE)"
+        )
+        connection.execute(
+            "INSERT INTO runs VALUES (?, ?, 'exposure', ?)",
+            [run_id, dt.datetime.now(dt.UTC), json.dumps(provenance, default=str)],
+        )
+        rows = table.with_columns(pl.lit(run_id).alias("run_id")).select(
+            "run_id",
+            "point",
+            "at",
+            "expedited_removal",
+            "country",
+            "state",
+            "years_in_us",
+            "persons",
+        )
+        with tempfile.TemporaryDirectory() as folder:  # DuckDB reads Polars' Parquet directly
+            staged = Path(folder) / "rows.parquet"
+            rows.write_parquet(staged)
+            connection.execute("INSERT INTO exposure SELECT * FROM read_parquet(?)", [str(staged)])
+    return run_id
+
+
+def provenance(
+    compared: list[Point], seed: int, size: int, assumptions: dict[str, Any], sources: list[str]
+) -> dict[str, Any]:
+    return {
+        "model_version": __version__,
+        "questions": list(QUESTIONS),
+        "points": [
+            {"label": p.label, "at": p.at.isoformat(), "timeline": p.timeline} for p in compared
+        ],
+        "seed": seed,
+        "population_size": size,
+        "assumptions": assumptions,
+        "data_sources": sources,
+        "tables": [
+            "unauthorized_population_by_country",
+            "unauthorized_population_by_state",
+            "unauthorized_population_duration",
+        ],
+    }
+
+
+def chart_html(summary: pl.DataFrame) -> str:
+    """The headline comparison as a self-contained HTML chart (plotly.js embedded)."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    colours = {"ER_AVAILABLE": "#b3261e", "UNDECIDED": "#9e9e9e", "ER_NOT_AVAILABLE": "#4c7ab0"}
+    for outcome, colour in colours.items():
+        if outcome in summary.columns:
+            figure.add_bar(
+                name=outcome.replace("_", " ").lower(),
+                x=summary["point"].to_list(),
+                y=summary[outcome].to_list(),
+                marker_color=colour,
+            )
+    figure.update_layout(
+        barmode="stack",
+        title="People exposed to expedited removal, by regime (synthetic "
+        "population; information, not legal advice)",
+        yaxis_title="persons",
+        template="plotly_white",
+        width=1100,
+        height=600,
+        legend_title="expedited removal",
+    )
+    return figure.to_html(include_plotlyjs=True, full_html=True)

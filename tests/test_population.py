@@ -1,0 +1,119 @@
+"""The synthetic population meets its published controls, is deterministic for a seed, and
+the exposure tables add up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from cruce.cli import app
+from cruce.exposure import exposure_table, headline, points
+from cruce.population import Assumptions, build_population, cases_at, default_controls, rake
+from cruce.timeline import TimelineError
+
+SIZE = 20_000
+
+
+@pytest.fixture(scope="module")
+def population() -> pl.DataFrame:
+    return build_population(size=SIZE, seed=7)[0]
+
+
+def test_controls_come_from_source_rows() -> None:
+    controls = default_controls()
+    assert controls.total == 11_400_000
+    assert controls.country["Mexico"] == 6_720_000
+    assert sum(controls.period.values()) == pytest.approx(controls.total)
+    assert all(source for source in controls.sources)
+
+
+def test_raking_meets_every_control(population: pl.DataFrame) -> None:
+    _, report = build_population(size=SIZE, seed=7)
+    assert report.get_column("relative_error").abs().max() < 1e-9
+    assert population.get_column("weight").sum() == pytest.approx(11_400_000)
+
+
+def test_raking_moves_weights_toward_targets() -> None:
+    frame = pl.DataFrame({"a": ["x", "x", "y"], "b": ["u", "v", "v"]})
+    weights = rake(frame, {"a": {"x": 10.0, "y": 30.0}, "b": {"u": 5.0, "v": 35.0}})
+    result = frame.with_columns(weights)
+    sums = dict(result.group_by("a").agg(pl.col("weight").sum()).iter_rows())
+    assert sums == pytest.approx({"x": 10.0, "y": 30.0})
+
+
+def test_same_seed_same_population() -> None:
+    first = build_population(size=2_000, seed=3)[0]
+    assert first.equals(build_population(size=2_000, seed=3)[0])
+    assert not first.equals(build_population(size=2_000, seed=4)[0])
+
+
+def test_cases_have_the_case_schema(population: pl.DataFrame) -> None:
+    at = dt.datetime(2019, 8, 1, 16, tzinfo=dt.UTC)
+    frame = cases_at(population, at)
+    from cruce.facts import frame_schema
+
+    for name, dtype in frame_schema().items():
+        assert frame.schema[name] == dtype, name
+    entry = frame.get_column("last_entry_date")
+    assert (entry <= at.date()).all()
+
+
+def test_full_scope_exposes_more_than_2004(population: pl.DataFrame) -> None:
+    summary = headline(exposure_table(population, points(["2016-06-01", "2019-08-01"], [])))
+    exposed = dict(zip(summary["point"], summary["ER_AVAILABLE"], strict=True))
+    assert exposed["2019-08-01 (R-2019-FULL)"] > 3 * exposed["2016-06-01 (R-2014)"]
+    totals = summary.select(pl.sum_horizontal(pl.exclude("point", "at"))).to_series()
+    assert totals.to_list() == pytest.approx([11_400_000] * 2)
+
+
+def test_documentable_presence_drives_the_headline() -> None:
+    documented = Assumptions(share_presence_documentable=1.0)
+    population, _ = build_population(size=SIZE, seed=7, assumptions=documented)
+    summary = headline(exposure_table(population, points(["2019-08-01"], [])))
+    # Everyone documents presence: only entrants of the last two years are exposed; the DHS
+    # 2011 bands put 1.6M in 2005+ (6 years), so about 1.6M x 2/6 x 0.6 without inspection.
+    assert summary["ER_AVAILABLE"][0] == pytest.approx(1_600_000 * 2 / 6 * 0.6, rel=0.15)
+
+
+def test_bad_points_are_refused() -> None:
+    with pytest.raises(TimelineError, match="valid: R-2014"):
+        points([], ["R-1999"])
+    with pytest.raises(TimelineError, match="--at 'soon'"):
+        points(["soon"], [])
+
+
+def test_cli_exposure_writes_tables_chart_and_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "exposure",
+            "--at",
+            "2016-06-01",
+            "--at",
+            "2019-08-01",
+            "--size",
+            "5000",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    for name in (
+        "exposure.csv",
+        "exposure.parquet",
+        "exposure.html",
+        "exposure.png",
+        "population-controls.csv",
+        "cruce.duckdb",
+    ):
+        assert (tmp_path / name).stat().st_size > 0, name
+    with duckdb.connect(str(tmp_path / "cruce.duckdb")) as connection:
+        (provenance,) = connection.execute("select provenance from runs").fetchone()
+        assert '"seed": 2017' in provenance and "Baker" in provenance
+        persons = connection.execute("select sum(persons) from exposure").fetchone()[0]
+    assert persons == pytest.approx(2 * 11_400_000)
