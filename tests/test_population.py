@@ -117,3 +117,44 @@ def test_cli_exposure_writes_tables_chart_and_store(tmp_path: Path) -> None:
         assert '"seed": 2017' in provenance and "Baker" in provenance
         persons = connection.execute("select sum(persons) from exposure").fetchone()[0]
     assert persons == pytest.approx(2 * 11_400_000)
+
+
+def test_microdata_exposure_and_bad_rows(tmp_path: Path) -> None:
+    good = tmp_path / "cases.csv"
+    good.write_text(
+        "nationalities,entry_mode,last_entry_date,was_admitted,parole_granted,"
+        "inadmissibility_grounds,documentary_requirements_waived,"
+        "cp_days_established_before_determination,encounter_distance_to_land_border_air_miles,"
+        "cp_days_established_before_encounter,encountered_upon_arrival_at_or_near_border,"
+        "is_us_citizen,claimed_status,vwp_applicant,is_stowaway,date_of_birth,"
+        "has_lawful_immigration_status,accompanied_by_parent_or_legal_guardian,weight,state\n"
+        "GT,LAND_BETWEEN_POES,2018-01-01,false,false,I212a7A_IMMIGRANT_NO_VALID_DOCS,false,0,500,"
+        "0,false,false,NONE,false,false,1990-01-01,false,false,2.5,Texas\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "exposure",
+            "--microdata",
+            str(good),
+            "--at",
+            "2019-08-01",
+            "--at",
+            "2022-04-15",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(tmp_path / "out" / "exposure.csv")
+    exposed = table.filter(pl.col("expedited_removal") == "ER_AVAILABLE")
+    assert exposed.get_column("persons").to_list() == [2.5]  # only under the full scope
+    bad = tmp_path / "bad.csv"
+    bad.write_text("nationalities,weight\nGT,heavy\nXX,1\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["exposure", "--microdata", str(bad), "--out", str(tmp_path / "bad-out")]
+    )
+    assert result.exit_code == 2
+    errors = pl.read_csv(tmp_path / "bad-out" / "errors.csv")
+    assert errors.select("row", "column").rows() == [(2, "weight"), (3, "nationalities")]

@@ -23,7 +23,6 @@ from openfisca_core.variables import Variable
 from openfisca_er.entities import Person
 from openfisca_er.enums import ClaimedStatus, ClaimVerification, Country, EntryMode, ParoleBasis
 
-
 # --- Entry and encounter ------------------------------------------------------------------
 
 

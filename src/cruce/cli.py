@@ -421,6 +421,13 @@ def exposure(
     out: Annotated[Path, typer.Option(help="Folder for tables, chart and store.")] = Path(
         "cruce-exposure"
     ),
+    microdata: Annotated[
+        Path | None,
+        typer.Option(
+            help="Your own cases (CSV/Parquet of Case columns, optional weight and state) "
+            "instead of the synthetic population."
+        ),
+    ] = None,
 ) -> None:
     """How many people each regime exposes to expedited removal, regimes side by side."""
     from rich.progress import Progress
@@ -437,13 +444,22 @@ def exposure(
         _fail(str(error))
     out.mkdir(parents=True, exist_ok=True)
     controls, assumptions = default_controls(), Assumptions()
+    cases = _read_microdata(microdata, out) if microdata is not None else None
     with Progress(console=errors, transient=True) as progress:
-        task = progress.add_task("building the synthetic population", total=len(compared) + 1)
-        population, report = build_population(size, seed, controls, assumptions)
+        task = progress.add_task("preparing the population", total=len(compared) + 1)
+        if cases is None:
+            population, report = build_population(size, seed, controls, assumptions)
+            population.write_parquet(out / "population.parquet")
+        else:
+            report = ex.empty_control_report()
+            controls = ex.microdata_controls(microdata)
         tables = []
         for point in compared:
             progress.update(task, advance=1, description=f"deciding everyone at {point.label}")
-            tables.append(ex.exposure_table(population, [point]))
+            if cases is None:
+                tables.append(ex.exposure_table(population, [point]))
+            else:
+                tables.append(ex.microdata_table(cases, [point]))
         progress.update(task, advance=1)
     table = pl_concat(tables)
     summary = ex.headline(table)
@@ -457,7 +473,21 @@ def exposure(
         ex.provenance(compared, seed, size, assumptions.to_dict(), controls.sources),
     )
     _screenshot(out / "exposure.html", out / "exposure.png")
-    _print_exposure(summary, report, out, run_id)
+    who = f"microdata {microdata.name}" if microdata else "synthetic population"
+    _print_exposure(summary, report, out, run_id, who)
+
+
+def _read_microdata(path: Path, out: Path):
+    from cruce import exposure as ex
+    from cruce.tables import TableError, read_table
+
+    try:
+        return read_table(path, ex.microdata_columns())[0]
+    except TableError as error:
+        if error.errors:
+            error.report().write_csv(out / "errors.csv")
+            _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
+        _fail(str(error))
 
 
 def pl_concat(tables):
@@ -499,8 +529,8 @@ def _screenshot(html: Path, png: Path) -> None:
         )
 
 
-def _print_exposure(summary, report, out: Path, run_id: str) -> None:
-    table = Table(title=f"People exposed to expedited removal — synthetic population — {NOTICE}")
+def _print_exposure(summary, report, out: Path, run_id: str, who: str) -> None:
+    table = Table(title=f"People exposed to expedited removal — {who} — {NOTICE}")
     table.add_column("Regime or instant")
     for column in ("ER_AVAILABLE", "ER_NOT_AVAILABLE", "UNDECIDED"):
         if column in summary.columns:
@@ -513,10 +543,12 @@ def _print_exposure(summary, report, out: Path, run_id: str) -> None:
         ]
         table.add_row(row["point"], *values)
     console.print(table)
-    worst = report.get_column("relative_error").abs().max()
-    console.print(
-        f"Population raked to {report.height} control totals (largest error {worst:.1e})."
-    )
+    if report.height:
+        worst = report.get_column("relative_error").abs().max()
+        console.print(
+            f"Population raked to {report.height} control totals (largest error {worst:.1e}); "
+            f"the persons are in {out}/population.parquet."
+        )
     console.print(
         f"Tables: {out}/exposure.csv, .parquet; chart: {out}/exposure.html, .png; "
         f"controls: {out}/population-controls.csv; stored as run {run_id} in {out}/cruce.duckdb"

@@ -22,7 +22,9 @@ from cruce import __version__
 from cruce.determine import determine_frame
 from cruce.facts import _instant
 from cruce.law import QUESTIONS
+from cruce.logic import FactKind
 from cruce.population import cases_at
+from cruce.tables import Column, fact_columns
 from cruce.timeline import TimelineError, actual_timeline, regime_at, regimes, timeline_named
 
 YEARS_BANDS = [(0, 2, "under 2"), (2, 5, "2–5"), (5, 10, "5–10"), (10, 100, "10 or more")]
@@ -63,34 +65,69 @@ def _band(years: pl.Expr) -> pl.Expr:
     return expr
 
 
+def _timeline(point: Point):
+    return actual_timeline() if point.timeline == "actual" else timeline_named(point.timeline)
+
+
+def _grouped(joined: pl.DataFrame, point: Point) -> pl.DataFrame:
+    """Weighted persons by expedited-removal outcome × country × state × years in the US."""
+    return (
+        joined.group_by(
+            pl.col("expedited_removal").cast(pl.String).fill_null("UNDECIDED"),
+            "country",
+            "state",
+            _band(pl.col("years_in_us")).fill_null("unknown").alias("years_in_us"),
+        )
+        .agg(pl.col("weight").sum().alias("persons"))
+        .with_columns(pl.lit(point.label).alias("point"), pl.lit(point.at).alias("at"))
+        .select("point", "at", pl.all().exclude("point", "at"))
+    )
+
+
+def _sorted(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    return pl.concat(parts).sort("at", "expedited_removal", "country", "state", "years_in_us")
+
+
 def exposure_table(population: pl.DataFrame, compared: list[Point]) -> pl.DataFrame:
     """Weighted persons by point × question outcome × nationality × state × years in the US."""
     parts = []
     for point in compared:
         frame = cases_at(population, point.at)
-        timeline = (
-            actual_timeline() if point.timeline == "actual" else timeline_named(point.timeline)
+        outcomes = determine_frame(frame, point.at, _timeline(point))
+        described = frame.select("weight", "country", "state", "years_in_us")
+        parts.append(_grouped(pl.concat([described, outcomes], how="horizontal"), point))
+    return _sorted(parts)
+
+
+def microdata_columns() -> dict[str, Column]:
+    """A microdata file: Case fact columns, an optional ``weight`` and an optional ``state``."""
+    return {
+        **fact_columns(),
+        "weight": Column("weight", FactKind.FLOAT),
+        "state": Column("state", FactKind.ENUM, free_text=True),
+    }
+
+
+def microdata_table(frame: pl.DataFrame, compared: list[Point]) -> pl.DataFrame:
+    """The exposure table for a user's own cases (facts as given; weight 1 where absent)."""
+    weight = pl.col("weight").fill_null(1.0) if "weight" in frame.columns else pl.lit(1.0)
+    state = pl.col("state") if "state" in frame.columns else pl.lit(None, pl.String)
+    parts = []
+    for point in compared:
+        outcomes = determine_frame(frame, point.at, _timeline(point))
+        years = (pl.lit(point.at.date()) - pl.col("last_entry_date")).dt.total_days() / 365.25
+        described = frame.select(
+            weight.alias("weight"),
+            pl.col("nationalities")
+            .list.sort()
+            .list.join(";")
+            .fill_null("unknown")
+            .alias("country"),
+            state.fill_null("unknown").alias("state"),
+            years.alias("years_in_us"),
         )
-        outcomes = determine_frame(frame, point.at, timeline)
-        joined = pl.concat(
-            [frame.select("weight", "country", "state", "years_in_us"), outcomes],
-            how="horizontal",
-        )
-        parts.append(
-            joined.group_by(
-                pl.col("expedited_removal").cast(pl.String).fill_null("UNDECIDED"),
-                "country",
-                "state",
-                _band(pl.col("years_in_us")).alias("years_in_us"),
-            )
-            .agg(pl.col("weight").sum().alias("persons"))
-            .with_columns(pl.lit(point.label).alias("point"), pl.lit(point.at).alias("at"))
-        )
-    return (
-        pl.concat(parts)
-        .select("point", "at", pl.all().exclude("point", "at"))
-        .sort("at", "expedited_removal", "country", "state", "years_in_us")
-    )
+        parts.append(_grouped(pl.concat([described, outcomes], how="horizontal"), point))
+    return _sorted(parts)
 
 
 def headline(table: pl.DataFrame) -> pl.DataFrame:
@@ -189,3 +226,23 @@ def chart_html(summary: pl.DataFrame) -> str:
         legend_title="expedited removal",
     )
     return figure.to_html(include_plotlyjs=True, full_html=True)
+
+
+def empty_control_report() -> pl.DataFrame:
+    """No controls: a user's microdata is taken as given."""
+    return pl.DataFrame(
+        schema={
+            "dimension": pl.String,
+            "category": pl.String,
+            "control": pl.Float64,
+            "synthetic": pl.Float64,
+            "relative_error": pl.Float64,
+        }
+    )
+
+
+def microdata_controls(path: Path):
+    """The provenance entry for a user's microdata (no published controls)."""
+    from cruce.population import Controls
+
+    return Controls(0.0, {}, {}, {}, [f"user microdata: {Path(path).name}"])

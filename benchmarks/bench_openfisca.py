@@ -1,0 +1,600 @@
+"""Cruce's compiled rules against the same expedited-removal rule written for OpenFisca.
+
+Both engines decide the *same rows in the same run*, at one instant, and must agree row for row:
+
+- **Cruce**: ``determine_frame(frame, at)`` (every question), and the expedited-removal question
+  alone, compiled the way ``cruce.determine.compile_with`` compiles all of them;
+- **OpenFisca** (openfisca-core, ``benchmarks/openfisca_er``): a ``SimulationBuilder``
+  simulation of the same N persons built from the same values, and ``calculate`` of
+  ``expedited_removal_available`` for the day.
+
+The rows come from ``bench_determinations.generate_cases`` (seeded, vectorised NumPy), after
+which every fact the expedited-removal rule reads is made definite: OpenFisca has no unknown
+value, so those facts have no nulls (presence counts are completed from the dates they are shown
+since, where known; any other null takes a value drawn from the generator's own mix). The other
+questions' facts keep the generator's ~10% nulls. The OpenFisca inputs are converted from the
+frame before timing (reported separately, not in the ratio), already in the dtypes OpenFisca
+stores, so that building the simulation copies nothing it need not.
+
+Rows whose Cruce outcome rests on an open legal question (Venezuela under INA 235(b)(1)(F);
+Parole+ATD as parole) stay undecided in Cruce; OpenFisca must assume an answer (its
+``assumptions`` parameters), so those rows are counted but left out of the agreement check.
+
+Times are the best of 3 runs (the OpenFisca simulation is rebuilt for each run). Each size and
+instant runs in a fresh subprocess, so its memory is its own. OpenFisca is skipped at a size
+where, extrapolated from the size before, one run would take over ~5 minutes or the process
+would need over 12 GiB.
+
+Run ``.venv/bin/python benchmarks/bench_openfisca.py`` after
+``.venv/bin/pip install -e '.[bench,peers]'``; results are printed as a table and saved to
+``benchmarks/results/openfisca.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import importlib.metadata
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import polars as pl
+from openfisca_core.simulations import SimulationBuilder
+
+import cruce
+from bench_determinations import (
+    PRESENCE_CAP_DAYS,
+    PRESENCE_SCALE_DAYS,
+    SEED,
+    Draw,
+    current_rss_kib,
+    default_column,
+    generate_cases,
+    history_columns,
+    identity_columns,
+    instant_of,
+    maxrss_kib,
+    presence_columns,
+    progress,
+    reset_peak_rss,
+)
+from cruce.determine import determine_frame
+from cruce.facts import frame_schema
+from cruce.law import QUESTIONS
+from cruce.law.expedited_removal import ER_AVAILABLE, ER_GROUNDS
+from cruce.logic import EASTERN, eastern_date_expr, shared_stages
+from cruce.timeline import LawAt
+from openfisca_er import ANSWER, TIMELINE_PARAMETERS, ExpeditedRemovalSystem
+from openfisca_er.enums import ENUMS, Country
+from openfisca_er.inputs import INPUTS
+from openfisca_er.rules import law
+
+RESULTS_PATH = Path(__file__).resolve().parent / "results" / "openfisca.json"
+
+DEFAULT_SIZES = (100_000, 1_000_000, 11_400_000)
+DEFAULT_INSTANTS = ("2019-08-15", "2016-06-01")
+RUNS = 3
+GOAL_RATIO = 10.0  # design doc: Cruce at least 10x faster than a peer engine on the same rule
+OPENFISCA_MAX_RUN_S = 300.0  # skip OpenFisca at a size if one run is estimated longer...
+OPENFISCA_MAX_GIB = 12.0  # ...or the process's peak memory larger
+FILL_SEED = SEED + 1
+
+QUESTION = "expedited_removal"
+DECISION = QUESTIONS[QUESTION]
+ER_FACTS = sorted(DECISION.facts())
+"""Every fact the expedited-removal rule reads: none is null in the benchmark's rows."""
+
+# Cruce's set-valued facts as OpenFisca booleans: (variable, column, member).
+SET_MEMBERS = [
+    ("national_of_cuba", "nationalities", "CU"),
+    ("national_of_venezuela", "nationalities", "VE"),
+    *(
+        (f"inadmissible_{ground.split('_')[0].removeprefix('I')}", "inadmissibility_grounds", ground)
+        for ground in ER_GROUNDS
+    ),
+]
+# Cruce's presence facts, given to OpenFisca as the day counts (the rule reads the count first).
+RENAMED = {
+    "cp_days_before_determination": "cp_days_established_before_determination",
+    "cp_days_before_encounter": "cp_days_established_before_encounter",
+}
+
+T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------------------------
+# The rows: Cruce's random cases, with the rule's facts definite
+# --------------------------------------------------------------------------------------------
+
+
+def donor_columns(n: int, at: dt.datetime, seed: int = FILL_SEED) -> dict[str, pl.Series]:
+    """Values for the rule's facts from the generator's own mixes, with no nulls: what a null
+    is replaced by."""
+    draw = Draw(np.random.default_rng(seed), n, at)
+    presence = draw.days(PRESENCE_SCALE_DAYS, PRESENCE_CAP_DAYS)
+    donors = {
+        **identity_columns(draw),
+        **presence_columns(draw, presence),
+        **history_columns(draw, presence),
+    }
+    # The generator shows presence as a count or as a date: here, always as a count.
+    since = donors["continuous_presence_established_since"]
+    day = at.astimezone(EASTERN).date()
+    donors["cp_days_established_before_determination"] = pl.select(
+        pl.coalesce(
+            pl.lit(donors["cp_days_established_before_determination"]),
+            (pl.lit(day) - pl.lit(since)).dt.total_days(),
+        )
+    ).to_series()
+    schema = frame_schema()
+    return {
+        name: (donors[name] if name in donors else default_column(draw, name, schema[name]))
+        .cast(schema[name])
+        .alias(name)
+        for name in ER_FACTS
+    }
+
+
+def definite_er_facts(frame: pl.DataFrame, at: dt.datetime) -> pl.DataFrame:
+    """The frame with no nulls in the facts the expedited-removal rule reads.
+
+    A presence count that is null is first taken from the date presence is shown since (as
+    Cruce itself would, reading whichever is known); every null left takes a donor value.
+    """
+    day = at.astimezone(EASTERN).date()
+    since = pl.col("continuous_presence_established_since")
+    encounter_day = eastern_date_expr(pl.col("encounter_datetime"))
+    frame = frame.with_columns(
+        pl.coalesce(
+            pl.col("cp_days_established_before_determination"),
+            (pl.lit(day) - since).dt.total_days(),
+        ),
+        pl.coalesce(
+            pl.col("cp_days_established_before_encounter"),
+            (encounter_day - since).dt.total_days(),
+        ),
+    )
+    donors = donor_columns(frame.height, at)
+    frame = frame.with_columns(
+        pl.coalesce(pl.col(name), pl.lit(donors[name])).alias(name) for name in ER_FACTS
+    )
+    nulls = {k: v for k, v in frame.select(ER_FACTS).null_count().row(0, named=True).items() if v}
+    if nulls:
+        raise AssertionError(f"facts the rule reads still have nulls: {nulls}")
+    return frame
+
+
+def openfisca_inputs(frame: pl.DataFrame) -> dict[str, np.ndarray]:
+    """The OpenFisca input variables from the frame, in the dtypes OpenFisca stores."""
+    columns: dict[str, pl.Expr] = {}
+    for variable in INPUTS:
+        name = variable.__name__
+        if name in ENUMS:
+            members = [member.name for member in ENUMS[name]]
+            column = pl.col(name)
+            if ENUMS[name] is Country:
+                column = pl.when(column.is_in(members)).then(column).otherwise(pl.lit("OTHER"))
+            columns[name] = column.cast(pl.Enum(members)).to_physical().cast(pl.Int16)
+        elif name in RENAMED:
+            columns[name] = pl.col(RENAMED[name]).cast(pl.Int32)
+        elif name == "encounter_distance_to_land_border_air_miles":
+            columns[name] = pl.col(name).cast(pl.Float32)
+    for name, column, member in SET_MEMBERS:
+        columns[name] = pl.col(column).list.contains(member)
+    plain = [v.__name__ for v in INPUTS if v.__name__ not in columns]
+    selected = frame.select(*(e.alias(n) for n, e in columns.items()), *plain)
+    return {name: selected[name].to_numpy() for name in selected.columns}
+
+
+def float32_flips(frame: pl.DataFrame, system: ExpeditedRemovalSystem, day: str) -> int:
+    """Rows where OpenFisca's float32 distances would compare differently with the 2004
+    designation's 100 air miles than Cruce's float64 ones (a known source of disagreement)."""
+    limit = law(system.parameters, day).land_2004.max_air_miles_from_border
+    distance = pl.col("encounter_distance_to_land_border_air_miles")
+    flips = (distance <= limit) != (distance.cast(pl.Float32) <= limit)
+    return int(frame.select(flips.sum()).item())
+
+
+# --------------------------------------------------------------------------------------------
+# The law: OpenFisca's parameters against Cruce's timeline
+# --------------------------------------------------------------------------------------------
+
+
+def parameter_mismatches(system: ExpeditedRemovalSystem, days: Sequence[str]) -> list[str]:
+    """Days on which an OpenFisca parameter says otherwise than Cruce's timeline at noon US
+    Eastern (days Cruce leaves unsettled are skipped: OpenFisca must assume there)."""
+    mismatches = []
+    for day in days:
+        law_at = LawAt(instant_of(day))
+        values = system.parameters(day)
+        for key, path in TIMELINE_PARAMETERS.items():
+            cruce_value = law_at.in_force(key)
+            value: Any = values
+            for part in path.split("."):
+                value = value[part]
+            if cruce_value is not None and bool(value) != cruce_value:
+                mismatches.append(f"{day} {key}: Cruce {cruce_value}, OpenFisca {value}")
+    return mismatches
+
+
+def sample_days(first: int = 1998, last: int = 2026) -> list[str]:
+    """The 1st and 15th of every month (no transition falls inside those days)."""
+    return [f"{y}-{m:02d}-{d:02d}" for y in range(first, last + 1) for m in range(1, 13) for d in (1, 15)]
+
+
+# --------------------------------------------------------------------------------------------
+# The engines
+# --------------------------------------------------------------------------------------------
+
+
+def cruce_expedited_removal(frame: pl.DataFrame, at: dt.datetime) -> pl.DataFrame:
+    """The expedited-removal question alone, compiled as ``compile_with`` compiles them all."""
+    law_at = LawAt(at)
+    stages = shared_stages([DECISION], law_at)
+    conditions, candidate, outcome = DECISION.compile(law_at)
+    lazy = frame.lazy()
+    for stage in (*stages, conditions, [candidate]):
+        if stage:
+            lazy = lazy.with_columns(stage)
+    return lazy.select(outcome.alias(QUESTION)).collect()
+
+
+def openfisca_expedited_removal(
+    system: ExpeditedRemovalSystem, inputs: dict[str, np.ndarray], day: str
+) -> np.ndarray:
+    """A simulation of the persons, built from the input arrays, and the answer for the day."""
+    count = len(next(iter(inputs.values())))
+    simulation = SimulationBuilder().build_default_simulation(system, count)
+    for name, values in inputs.items():
+        simulation.set_input(name, day, values)
+    return simulation.calculate(ANSWER, day)
+
+
+def best_of(runs: int, call: Callable[[], T]) -> tuple[list[float], T]:
+    """Seconds of each of ``runs`` calls, and the last result."""
+    times: list[float] = []
+    result: T | None = None
+    for _ in range(runs):
+        result = None
+        gc.collect()
+        start = time.perf_counter()
+        result = call()
+        times.append(time.perf_counter() - start)
+    assert result is not None
+    return times, result
+
+
+def measured(runs: int, call: Callable[[], T]) -> tuple[list[float], T, int | None]:
+    """``best_of``, with the increase of peak memory over the RSS before it (KiB), where the
+    peak can be reset (Linux)."""
+    gc.collect()
+    before = current_rss_kib()
+    reset = reset_peak_rss()
+    times, result = best_of(runs, call)
+    increase = maxrss_kib() - before if reset and before is not None else None
+    return times, result, increase
+
+
+# --------------------------------------------------------------------------------------------
+# One size at one instant, in this process
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Agreement:
+    """The two engines' answers, row for row."""
+
+    rows: int
+    cruce_decided: int
+    cruce_undecided: int
+    undecided_on_open_questions: int
+    disagreements: int
+    er_available_cruce: int
+    er_available_openfisca: int
+    openfisca_available_where_cruce_undecided: int
+    float32_flips: int
+
+
+@dataclass
+class SizeRun:
+    """Both engines over ``rows`` cases at one instant, in a fresh process."""
+
+    rows: int
+    at: str
+    day: str
+    generation_s: float
+    conversion_s: float
+    cruce_all_runs_s: list[float]
+    cruce_all_s: float
+    cruce_er_runs_s: list[float]
+    cruce_er_s: float
+    openfisca_runs_s: list[float] | None
+    openfisca_s: float | None
+    openfisca_skipped: str | None
+    ratio_er: float | None
+    ratio_all: float | None
+    cruce_er_peak_increase_kib: int | None
+    openfisca_peak_increase_kib: int | None
+    maxrss_kib: int
+    agreement: Agreement | None
+
+
+def agreement(
+    cruce: pl.Series, openfisca: np.ndarray, inputs: dict[str, np.ndarray], flips: int
+) -> Agreement:
+    decided = cruce.is_not_null().to_numpy()
+    available = (cruce == ER_AVAILABLE.code).fill_null(False).to_numpy()
+    undecided = ~decided
+    # The open questions Cruce leaves unsettled: a Venezuelan arriving by air, Parole+ATD.
+    venezuelan = inputs["national_of_venezuela"] | (inputs["native_country"] == Country.VE.index)
+    by_air = inputs["entry_mode"] == ENUMS["entry_mode"]["AIR_AT_POE"].index
+    atd = inputs["parole_granted"] & (
+        inputs["parole_basis"] == ENUMS["parole_basis"]["PAROLE_PLUS_ATD_AFTER_EWI"].index
+    )
+    return Agreement(
+        rows=len(openfisca),
+        cruce_decided=int(decided.sum()),
+        cruce_undecided=int(undecided.sum()),
+        undecided_on_open_questions=int((undecided & ((venezuelan & by_air) | atd)).sum()),
+        disagreements=int((decided & (available != openfisca)).sum()),
+        er_available_cruce=int(available.sum()),
+        er_available_openfisca=int(openfisca.sum()),
+        openfisca_available_where_cruce_undecided=int((undecided & openfisca).sum()),
+        float32_flips=flips,
+    )
+
+
+def run_size(rows: int, day: str, runs: int, openfisca_runs: int, skipped: str | None) -> SizeRun:
+    at = instant_of(day)
+    start = time.perf_counter()
+    frame = definite_er_facts(generate_cases(rows, at), at)
+    generation_s = time.perf_counter() - start
+    system = ExpeditedRemovalSystem()
+    start = time.perf_counter()
+    inputs = openfisca_inputs(frame)
+    conversion_s = time.perf_counter() - start
+    flips = float32_flips(frame, system, day)
+
+    progress(f"{rows:,} rows at {day}: Cruce, every question")
+    all_times, every = best_of(runs, lambda: determine_frame(frame, at))
+    progress(f"{rows:,} rows at {day}: Cruce, expedited removal alone")
+    er_times, alone, er_increase = measured(runs, lambda: cruce_expedited_removal(frame, at))
+    if not alone[QUESTION].equals(every[QUESTION]):
+        raise AssertionError("the question alone and determine_frame disagree")
+    del every
+    result = None
+    of_times: list[float] | None = None
+    of_increase = None
+    if openfisca_runs > 0:
+        progress(f"{rows:,} rows at {day}: OpenFisca, {openfisca_runs} run(s)")
+        of_times, openfisca, of_increase = measured(
+            openfisca_runs, lambda: openfisca_expedited_removal(system, inputs, day)
+        )
+        result = agreement(alone[QUESTION], openfisca, inputs, flips)
+        if result.disagreements:
+            raise AssertionError(f"the engines disagree on decided rows: {result}")
+    cruce_er_s, cruce_all_s = min(er_times), min(all_times)
+    openfisca_s = min(of_times) if of_times else None
+    return SizeRun(
+        rows=rows,
+        at=at.isoformat(),
+        day=day,
+        generation_s=round(generation_s, 2),
+        conversion_s=round(conversion_s, 3),
+        cruce_all_runs_s=[round(t, 4) for t in all_times],
+        cruce_all_s=round(cruce_all_s, 4),
+        cruce_er_runs_s=[round(t, 4) for t in er_times],
+        cruce_er_s=round(cruce_er_s, 4),
+        openfisca_runs_s=[round(t, 4) for t in of_times] if of_times else None,
+        openfisca_s=round(openfisca_s, 4) if openfisca_s is not None else None,
+        openfisca_skipped=skipped if openfisca_runs == 0 else None,
+        ratio_er=round(openfisca_s / cruce_er_s, 2) if openfisca_s is not None else None,
+        ratio_all=round(openfisca_s / cruce_all_s, 2) if openfisca_s is not None else None,
+        cruce_er_peak_increase_kib=er_increase,
+        openfisca_peak_increase_kib=of_increase,
+        maxrss_kib=maxrss_kib(),
+        agreement=result,
+    )
+
+
+def run_in_subprocess(rows: int, day: str, runs: int, openfisca_runs: int, skipped: str) -> SizeRun:
+    """One size in a fresh interpreter, so that its memory is its own."""
+    command = [
+        sys.executable,
+        __file__,
+        *("--size", str(rows), "--at", day, "--runs", str(runs)),
+        *("--openfisca-runs", str(openfisca_runs), "--skipped", skipped),
+    ]
+    progress(f"{rows:,} rows at {day}, in a subprocess")
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed (exit {done.returncode})")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    found = data.pop("agreement")
+    return SizeRun(**data, agreement=Agreement(**found) if found else None)
+
+
+def openfisca_plan(previous: SizeRun | None, rows: int, runs: int) -> tuple[int, str]:
+    """How many OpenFisca runs fit at ``rows``, extrapolated linearly from the size before
+    (0: skip), and why."""
+    if previous is None or previous.openfisca_s is None:
+        return runs, ""
+    scale = rows / previous.rows
+    seconds = previous.openfisca_s * scale
+    gib = previous.maxrss_kib * scale / 2**20
+    if seconds > OPENFISCA_MAX_RUN_S or gib > OPENFISCA_MAX_GIB:
+        return 0, (
+            f"estimated {seconds:.0f} s per run and {gib:.1f} GiB peak (limits "
+            f"{OPENFISCA_MAX_RUN_S:.0f} s, {OPENFISCA_MAX_GIB:.0f} GiB)"
+        )
+    return max(1, min(runs, int(OPENFISCA_MAX_RUN_S // max(seconds, 1e-9)))), ""
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------
+
+
+def environment() -> dict[str, Any]:
+    return {
+        "cpu_count": os.cpu_count(),
+        "polars_threads": pl.thread_pool_size(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cruce": cruce.__version__,
+        "polars": pl.__version__,
+        "numpy": np.__version__,
+        "openfisca_core": importlib.metadata.version("openfisca-core"),
+    }
+
+
+def seconds(value: float | None) -> str:
+    return "skipped" if value is None else f"{value:.3f}"
+
+
+def ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}x"
+
+
+def print_report(env: dict[str, Any], runs: list[SizeRun]) -> None:
+    print(
+        f"Machine: {env['cpu_count']} CPUs ({env['polars_threads']} Polars threads), "
+        f"{env['platform']}; Python {env['python']}, Cruce {env['cruce']}, Polars "
+        f"{env['polars']}, NumPy {env['numpy']}, openfisca-core {env['openfisca_core']}"
+    )
+    print(
+        f"\nExpedited removal (R1), Cruce compiled vs OpenFisca, same rows, best of {RUNS}.\n"
+        f"No nulls in the {len(ER_FACTS)} facts the rule reads (OpenFisca has no unknown "
+        "value);\nthe other questions' facts keep ~10% nulls."
+    )
+    print(
+        f"{'rows':>12} {'day':<11}{'Cruce ER s':>11}{'Cruce all s':>12}{'OpenFisca s':>12}"
+        f"{'ratio ER':>10}{'ratio all':>10}{'decided':>12}{'disagree':>9}{'undecided':>10}"
+    )
+    for run in runs:
+        agreed = run.agreement
+        print(
+            f"{run.rows:>12,} {run.day:<11}{run.cruce_er_s:>11.3f}{run.cruce_all_s:>12.3f}"
+            f"{seconds(run.openfisca_s):>12}{ratio(run.ratio_er):>10}{ratio(run.ratio_all):>10}"
+            f"{(f'{agreed.cruce_decided:,}' if agreed else '—'):>12}"
+            f"{(agreed.disagreements if agreed else '—'):>9}"
+            f"{(f'{agreed.cruce_undecided:,}' if agreed else '—'):>10}"
+        )
+    print(
+        "  Cruce ER s    the expedited-removal question alone (compiled, planned and collected)\n"
+        "  Cruce all s   determine_frame: every question\n"
+        "  OpenFisca s   SimulationBuilder + set_input of the arrays + calculate\n"
+        "  ratio ER      OpenFisca s / Cruce ER s (like for like); ratio all: / Cruce all s\n"
+        "  decided       rows Cruce decides; disagree counts only those\n"
+        "  undecided     rows resting on an open legal question (OpenFisca assumes an answer)"
+    )
+    for run in runs:
+        if run.openfisca_skipped:
+            print(f"  OpenFisca skipped at {run.rows:,} rows, {run.day}: {run.openfisca_skipped}")
+    conversion = ", ".join(f"{r.rows:,}: {r.conversion_s:.2f} s" for r in runs if r.day == runs[0].day)
+    print(f"  Frame → OpenFisca arrays (not timed above): {conversion}")
+
+
+def goal(runs: list[SizeRun]) -> list[dict[str, Any]]:
+    return [
+        {
+            "what": f"OpenFisca / Cruce (expedited removal alone), {run.rows:,} rows, {run.day}",
+            "goal": GOAL_RATIO,
+            "value": run.ratio_er,
+            "pass": run.ratio_er >= GOAL_RATIO,
+        }
+        for run in runs
+        if run.ratio_er is not None
+    ]
+
+
+def save(payload: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--instants", nargs="+", default=list(DEFAULT_INSTANTS))
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--output", type=Path, default=RESULTS_PATH)
+    parser.add_argument("--size", type=int, help="run one size in this process (a child run)")
+    parser.add_argument("--at", default=DEFAULT_INSTANTS[0], help="ISO date for --size")
+    parser.add_argument("--openfisca-runs", type=int, default=RUNS, help="with --size; 0 skips")
+    parser.add_argument("--skipped", default="", help="with --size: why OpenFisca is skipped")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.size is not None:
+        run = run_size(args.size, args.at, args.runs, args.openfisca_runs, args.skipped or None)
+        print(json.dumps(asdict(run)))
+        return 0
+    system = ExpeditedRemovalSystem()
+    days = sample_days() + list(args.instants)
+    mismatches = parameter_mismatches(system, days)
+    if mismatches:
+        raise SystemExit("OpenFisca parameters differ from Cruce's timeline:\n" + "\n".join(mismatches))
+    progress(f"OpenFisca parameters match Cruce's timeline on {len(days)} days")
+    env = environment()
+    results: list[SizeRun] = []
+    for day in args.instants:
+        previous: SizeRun | None = None
+        for rows in sorted(args.sizes):
+            openfisca_runs, why = openfisca_plan(previous, rows, args.runs)
+            run = run_in_subprocess(rows, day, args.runs, openfisca_runs, why)
+            results.append(run)
+            previous = run if run.openfisca_s is not None else previous
+    print_report(env, results)
+    checks = goal(results)
+    print("\nGoal: Cruce at least 10x faster than OpenFisca on the same rule and rows")
+    for check in checks:
+        verdict = "PASS" if check["pass"] else "FAIL"
+        print(f"  {verdict}  {check['what']}: {check['value']}x")
+    save(
+        {
+            "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "environment": env,
+            "settings": {
+                "runs": args.runs,
+                "sizes": sorted(args.sizes),
+                "instants": [instant_of(day).isoformat() for day in args.instants],
+                "seed": SEED,
+                "fill_seed": FILL_SEED,
+                "facts_without_nulls": ER_FACTS,
+                "openfisca_limits": {"run_s": OPENFISCA_MAX_RUN_S, "gib": OPENFISCA_MAX_GIB},
+                "openfisca_assumptions": {
+                    "venezuela_without_full_diplomatic_relations": False,
+                    "parole_plus_atd_counts_as_parole": True,
+                },
+            },
+            "runs": [asdict(run) for run in results],
+            "goal": checks,
+            "goal_met": bool(checks) and all(check["pass"] for check in checks),
+            "all_agree": all(r.agreement.disagreements == 0 for r in results if r.agreement),
+        },
+        args.output,
+    )
+    print(f"\nSaved {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
