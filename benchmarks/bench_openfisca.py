@@ -59,6 +59,7 @@ from bench_determinations import (
     Draw,
     current_rss_kib,
     default_column,
+    enum_values,
     generate_cases,
     history_columns,
     identity_columns,
@@ -75,7 +76,7 @@ from cruce.law.expedited_removal import ER_AVAILABLE, ER_GROUNDS
 from cruce.logic import EASTERN, eastern_date_expr, shared_stages
 from cruce.timeline import LawAt
 from openfisca_er import ANSWER, TIMELINE_PARAMETERS, ExpeditedRemovalSystem
-from openfisca_er.enums import ENUMS, Country
+from openfisca_er.enums import ENUMS, Country, EntryMode, ParoleBasis
 from openfisca_er.inputs import INPUTS
 from openfisca_er.rules import law
 
@@ -99,10 +100,12 @@ SET_MEMBERS = [
     ("national_of_cuba", "nationalities", "CU"),
     ("national_of_venezuela", "nationalities", "VE"),
     *(
-        (f"inadmissible_{ground.split('_')[0].removeprefix('I')}", "inadmissibility_grounds", ground)
-        for ground in ER_GROUNDS
+        (f"inadmissible_{code.split('_')[0].removeprefix('I')}", "inadmissibility_grounds", code)
+        for code in ER_GROUNDS
     ),
 ]
+COUNT = "cp_days_established_before_determination"
+SINCE = "continuous_presence_established_since"
 # Cruce's presence facts, given to OpenFisca as the day counts (the rule reads the count first).
 RENAMED = {
     "cp_days_before_determination": "cp_days_established_before_determination",
@@ -117,7 +120,17 @@ T = TypeVar("T")
 # --------------------------------------------------------------------------------------------
 
 
-def donor_columns(n: int, at: dt.datetime, seed: int = FILL_SEED) -> dict[str, pl.Series]:
+def presence_both_ways(day: dt.date) -> list[pl.Expr]:
+    """Presence shown before the determination as a day count and as the date it is shown
+    since, each completed from the other where only one is known (as Cruce reads them)."""
+    count, since = pl.col(COUNT), pl.col(SINCE)
+    return [
+        pl.coalesce(count, (pl.lit(day) - since).dt.total_days()).alias(COUNT),
+        pl.coalesce(since, (pl.lit(day) - pl.duration(days=count)).cast(pl.Date)).alias(SINCE),
+    ]
+
+
+def donor_columns(n: int, at: dt.datetime, seed: int = FILL_SEED) -> pl.DataFrame:
     """Values for the rule's facts from the generator's own mixes, with no nulls: what a null
     is replaced by."""
     draw = Draw(np.random.default_rng(seed), n, at)
@@ -127,43 +140,29 @@ def donor_columns(n: int, at: dt.datetime, seed: int = FILL_SEED) -> dict[str, p
         **presence_columns(draw, presence),
         **history_columns(draw, presence),
     }
-    # The generator shows presence as a count or as a date: here, always as a count.
-    since = donors["continuous_presence_established_since"]
-    day = at.astimezone(EASTERN).date()
-    donors["cp_days_established_before_determination"] = pl.select(
-        pl.coalesce(
-            pl.lit(donors["cp_days_established_before_determination"]),
-            (pl.lit(day) - pl.lit(since)).dt.total_days(),
-        )
-    ).to_series()
     schema = frame_schema()
-    return {
-        name: (donors[name] if name in donors else default_column(draw, name, schema[name]))
+    frame = pl.DataFrame(
+        (donors[name] if name in donors else default_column(draw, name, schema[name]))
         .cast(schema[name])
         .alias(name)
         for name in ER_FACTS
-    }
+    )
+    return frame.with_columns(presence_both_ways(at.astimezone(EASTERN).date()))
 
 
 def definite_er_facts(frame: pl.DataFrame, at: dt.datetime) -> pl.DataFrame:
     """The frame with no nulls in the facts the expedited-removal rule reads.
 
-    A presence count that is null is first taken from the date presence is shown since (as
-    Cruce itself would, reading whichever is known); every null left takes a donor value.
+    Presence counts are first completed from the dates presence is shown since, and those
+    dates from the counts; every null left takes a donor value.
     """
-    day = at.astimezone(EASTERN).date()
-    since = pl.col("continuous_presence_established_since")
     encounter_day = eastern_date_expr(pl.col("encounter_datetime"))
     frame = frame.with_columns(
         pl.coalesce(
-            pl.col("cp_days_established_before_determination"),
-            (pl.lit(day) - since).dt.total_days(),
-        ),
-        pl.coalesce(
             pl.col("cp_days_established_before_encounter"),
-            (encounter_day - since).dt.total_days(),
+            (encounter_day - pl.col(SINCE)).dt.total_days(),
         ),
-    )
+    ).with_columns(presence_both_ways(at.astimezone(EASTERN).date()))
     donors = donor_columns(frame.height, at)
     frame = frame.with_columns(
         pl.coalesce(pl.col(name), pl.lit(donors[name])).alias(name) for name in ER_FACTS
@@ -172,6 +171,16 @@ def definite_er_facts(frame: pl.DataFrame, at: dt.datetime) -> pl.DataFrame:
     if nulls:
         raise AssertionError(f"facts the rule reads still have nulls: {nulls}")
     return frame
+
+
+def enum_mismatches() -> list[str]:
+    """OpenFisca enums whose members are not exactly Cruce's codes (countries excepted: the
+    OpenFisca enum lists the benchmark's countries and OTHER)."""
+    return [
+        f"{name}: OpenFisca {[m.name for m in enum]}, Cruce {enum_values(name)}"
+        for name, enum in ENUMS.items()
+        if enum is not Country and [m.name for m in enum] != enum_values(name)
+    ]
 
 
 def openfisca_inputs(frame: pl.DataFrame) -> dict[str, np.ndarray]:
@@ -219,7 +228,7 @@ def parameter_mismatches(system: ExpeditedRemovalSystem, days: Sequence[str]) ->
         values = system.parameters(day)
         for key, path in TIMELINE_PARAMETERS.items():
             cruce_value = law_at.in_force(key)
-            value: Any = values
+            value: Any = values.expedited_removal
             for part in path.split("."):
                 value = value[part]
             if cruce_value is not None and bool(value) != cruce_value:
@@ -227,9 +236,16 @@ def parameter_mismatches(system: ExpeditedRemovalSystem, days: Sequence[str]) ->
     return mismatches
 
 
+def assumptions(system: ExpeditedRemovalSystem, day: str) -> dict[str, Any]:
+    """The answers OpenFisca assumes for the open legal questions on a day."""
+    node = law(system.parameters, day).assumptions
+    return {name: node[name] for name in node}
+
+
 def sample_days(first: int = 1998, last: int = 2026) -> list[str]:
     """The 1st and 15th of every month (no transition falls inside those days)."""
-    return [f"{y}-{m:02d}-{d:02d}" for y in range(first, last + 1) for m in range(1, 13) for d in (1, 15)]
+    years, months = range(first, last + 1), range(1, 13)
+    return [f"{y}-{m:02d}-{d:02d}" for y in years for m in months for d in (1, 15)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -323,6 +339,7 @@ class SizeRun:
     openfisca_skipped: str | None
     ratio_er: float | None
     ratio_all: float | None
+    ratio_er_with_conversion: float | None
     cruce_er_peak_increase_kib: int | None
     openfisca_peak_increase_kib: int | None
     maxrss_kib: int
@@ -337,9 +354,9 @@ def agreement(
     undecided = ~decided
     # The open questions Cruce leaves unsettled: a Venezuelan arriving by air, Parole+ATD.
     venezuelan = inputs["national_of_venezuela"] | (inputs["native_country"] == Country.VE.index)
-    by_air = inputs["entry_mode"] == ENUMS["entry_mode"]["AIR_AT_POE"].index
+    by_air = inputs["entry_mode"] == EntryMode.AIR_AT_POE.index
     atd = inputs["parole_granted"] & (
-        inputs["parole_basis"] == ENUMS["parole_basis"]["PAROLE_PLUS_ATD_AFTER_EWI"].index
+        inputs["parole_basis"] == ParoleBasis.PAROLE_PLUS_ATD_AFTER_EWI.index
     )
     return Agreement(
         rows=len(openfisca),
@@ -400,6 +417,9 @@ def run_size(rows: int, day: str, runs: int, openfisca_runs: int, skipped: str |
         openfisca_skipped=skipped if openfisca_runs == 0 else None,
         ratio_er=round(openfisca_s / cruce_er_s, 2) if openfisca_s is not None else None,
         ratio_all=round(openfisca_s / cruce_all_s, 2) if openfisca_s is not None else None,
+        ratio_er_with_conversion=(
+            round((openfisca_s + conversion_s) / cruce_er_s, 2) if openfisca_s is not None else None
+        ),
         cruce_er_peak_increase_kib=er_increase,
         openfisca_peak_increase_kib=of_increase,
         maxrss_kib=maxrss_kib(),
@@ -479,13 +499,15 @@ def print_report(env: dict[str, Any], runs: list[SizeRun]) -> None:
     )
     print(
         f"{'rows':>12} {'day':<11}{'Cruce ER s':>11}{'Cruce all s':>12}{'OpenFisca s':>12}"
-        f"{'ratio ER':>10}{'ratio all':>10}{'decided':>12}{'disagree':>9}{'undecided':>10}"
+        f"{'convert s':>10}{'ratio ER':>9}{'ratio all':>10}{'ratio e2e':>10}"
+        f"{'decided':>12}{'disagree':>9}{'undecided':>10}"
     )
     for run in runs:
         agreed = run.agreement
         print(
             f"{run.rows:>12,} {run.day:<11}{run.cruce_er_s:>11.3f}{run.cruce_all_s:>12.3f}"
-            f"{seconds(run.openfisca_s):>12}{ratio(run.ratio_er):>10}{ratio(run.ratio_all):>10}"
+            f"{seconds(run.openfisca_s):>12}{run.conversion_s:>10.3f}{ratio(run.ratio_er):>9}"
+            f"{ratio(run.ratio_all):>10}{ratio(run.ratio_er_with_conversion):>10}"
             f"{(f'{agreed.cruce_decided:,}' if agreed else '—'):>12}"
             f"{(agreed.disagreements if agreed else '—'):>9}"
             f"{(f'{agreed.cruce_undecided:,}' if agreed else '—'):>10}"
@@ -494,15 +516,15 @@ def print_report(env: dict[str, Any], runs: list[SizeRun]) -> None:
         "  Cruce ER s    the expedited-removal question alone (compiled, planned and collected)\n"
         "  Cruce all s   determine_frame: every question\n"
         "  OpenFisca s   SimulationBuilder + set_input of the arrays + calculate\n"
-        "  ratio ER      OpenFisca s / Cruce ER s (like for like); ratio all: / Cruce all s\n"
+        "  convert s     Cruce's frame to OpenFisca's input arrays (not in OpenFisca s)\n"
+        "  ratio ER      OpenFisca s / Cruce ER s (like for like); ratio all: / Cruce all s;\n"
+        "                ratio e2e: (OpenFisca s + convert s) / Cruce ER s, both from the frame\n"
         "  decided       rows Cruce decides; disagree counts only those\n"
         "  undecided     rows resting on an open legal question (OpenFisca assumes an answer)"
     )
     for run in runs:
         if run.openfisca_skipped:
             print(f"  OpenFisca skipped at {run.rows:,} rows, {run.day}: {run.openfisca_skipped}")
-    conversion = ", ".join(f"{r.rows:,}: {r.conversion_s:.2f} s" for r in runs if r.day == runs[0].day)
-    print(f"  Frame → OpenFisca arrays (not timed above): {conversion}")
 
 
 def goal(runs: list[SizeRun]) -> list[dict[str, Any]]:
@@ -551,8 +573,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     days = sample_days() + list(args.instants)
     mismatches = parameter_mismatches(system, days)
     if mismatches:
-        raise SystemExit("OpenFisca parameters differ from Cruce's timeline:\n" + "\n".join(mismatches))
+        listed = "\n".join(mismatches)
+        raise SystemExit(f"OpenFisca parameters differ from Cruce's timeline:\n{listed}")
     progress(f"OpenFisca parameters match Cruce's timeline on {len(days)} days")
+    if enum_mismatches():
+        raise SystemExit("OpenFisca enums differ from Cruce's:\n" + "\n".join(enum_mismatches()))
     env = environment()
     results: list[SizeRun] = []
     for day in args.instants:
@@ -580,10 +605,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "fill_seed": FILL_SEED,
                 "facts_without_nulls": ER_FACTS,
                 "openfisca_limits": {"run_s": OPENFISCA_MAX_RUN_S, "gib": OPENFISCA_MAX_GIB},
-                "openfisca_assumptions": {
-                    "venezuela_without_full_diplomatic_relations": False,
-                    "parole_plus_atd_counts_as_parole": True,
-                },
+                "openfisca_assumptions": {day: assumptions(system, day) for day in args.instants},
             },
             "runs": [asdict(run) for run in results],
             "goal": checks,

@@ -21,15 +21,16 @@ from openfisca_er.rules import RULES
 PARAMETERS = Path(__file__).resolve().parent / "parameters"
 ANSWER = "expedited_removal_available"
 
-# Cruce's timeline keys (``InForce``) and the parameters that state the same law, by day.
+# Cruce's timeline keys (``InForce``) and the parameters (under ``expedited_removal``) that
+# state the same law, by day.
 TIMELINE_PARAMETERS = {
-    "er_designation_sea": "expedited_removal.designations.sea_2002",
-    "er_designation_land_2004": "expedited_removal.designations.land_2004",
-    "er_designation_full": "expedited_removal.designations.full_scope",
-    "er_for_paroled_arriving_aliens": "expedited_removal.paroled_arriving_aliens",
-    "cuba_without_full_diplomatic_relations": "expedited_removal.cuba.without_full_diplomatic_relations",
-    "cuban_exception_air": "expedited_removal.cuba.air_regulatory_exception",
-    "cuban_exception_designations": "expedited_removal.cuba.designations_exception",
+    "er_designation_sea": "designations.sea_2002",
+    "er_designation_land_2004": "designations.land_2004",
+    "er_designation_full": "designations.full_scope",
+    "er_for_paroled_arriving_aliens": "paroled_arriving_aliens",
+    "cuba_without_full_diplomatic_relations": "cuba.without_full_diplomatic_relations",
+    "cuban_exception_air": "cuba.air_regulatory_exception",
+    "cuban_exception_designations": "cuba.designations_exception",
 }
 
 

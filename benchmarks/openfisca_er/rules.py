@@ -105,9 +105,7 @@ class citizen_or_native_of_cuba(Variable):
     reference = "INA 235(b)(1)(F)"
 
     def formula(person: Population, period: Period, parameters: Parameters) -> Bools:
-        return person("national_of_cuba", period) | (
-            person("native_country", period) == Country.CU
-        )
+        return person("national_of_cuba", period) | (person("native_country", period) == Country.CU)
 
 
 class citizen_of_venezuela(Variable):
@@ -134,12 +132,12 @@ class f_exception(Variable):
 
     def formula(person: Population, period: Period, parameters: Parameters) -> Bools:
         p = law(parameters, period)
-        cuba = person("citizen_or_native_of_cuba", period) & p.cuba.without_full_diplomatic_relations
-        venezuela = (
-            person("citizen_of_venezuela", period)
-            & p.assumptions.venezuela_without_full_diplomatic_relations
+        cuba = person("citizen_or_native_of_cuba", period)
+        venezuela = person("citizen_of_venezuela", period)
+        without_relations = (cuba & p.cuba.without_full_diplomatic_relations) | (
+            venezuela & p.assumptions.venezuela_without_full_diplomatic_relations
         )
-        return person("arrived_by_aircraft_at_poe", period) & (cuba | venezuela)
+        return person("arrived_by_aircraft_at_poe", period) & without_relations
 
 
 class cuba_air_regulatory_exception(Variable):
@@ -353,9 +351,7 @@ class age(Variable):
         birth_month = month_start.astype(np.int32) % 12 + 1
         birth_day = (born - month_start).astype(np.int32) + 1
         day = period.start
-        months = (
-            (day.year - birth_year) * 12 + (day.month - birth_month) - (day.day < birth_day)
-        )
+        months = (day.year - birth_year) * 12 + (day.month - birth_month) - (day.day < birth_day)
         return months // 12
 
 
