@@ -475,6 +475,7 @@ def exposure(
     _screenshot(out / "exposure.html", out / "exposure.png")
     who = f"microdata {microdata.name}" if microdata else "synthetic population"
     _print_exposure(summary, report, out, run_id, who)
+    _print_exposed_by_country(table)
 
 
 def _read_microdata(path: Path, out: Path):
@@ -527,6 +528,28 @@ def _screenshot(html: Path, png: Path) -> None:
             timeout=120,
             check=False,
         )
+
+
+def _print_exposed_by_country(table) -> None:
+    """Who is exposed, by country of birth: the consulates' question."""
+    import polars as pl
+
+    exposed = (
+        table.filter(pl.col("expedited_removal") == "ER_AVAILABLE")
+        .pivot(on="point", index="country", values="persons", aggregate_function="sum")
+        .fill_null(0.0)
+    )
+    if exposed.is_empty():
+        return
+    points = [c for c in exposed.columns if c != "country"]
+    exposed = exposed.sort(points[-1], descending=True)
+    view = Table(title="Exposed to expedited removal, by country of birth")
+    view.add_column("Country")
+    for point in points:
+        view.add_column(point, justify="right")
+    for row in exposed.iter_rows(named=True):
+        view.add_row(row["country"], *(f"{row[p]:,.0f}" for p in points))
+    console.print(view)
 
 
 def _print_exposure(summary, report, out: Path, run_id: str, who: str) -> None:
