@@ -35,6 +35,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_determinations.py
 	$(BIN)/python benchmarks/bench_audit.py
 	$(BIN)/python benchmarks/bench_exposure.py
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,peers]'
+	$(BIN)/python benchmarks/bench_openfisca.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
