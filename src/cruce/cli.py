@@ -430,6 +430,7 @@ def exposure(
     ] = None,
 ) -> None:
     """How many people each regime exposes to expedited removal, regimes side by side."""
+    import polars as pl
     from rich.progress import Progress
 
     from cruce import exposure as ex
@@ -461,7 +462,7 @@ def exposure(
             else:
                 tables.append(ex.microdata_table(cases, [point]))
         progress.update(task, advance=1)
-    table = pl_concat(tables)
+    table = pl.concat(tables)
     summary = ex.headline(table)
     table.write_csv(out / "exposure.csv")
     table.write_parquet(out / "exposure.parquet")
@@ -489,12 +490,6 @@ def _read_microdata(path: Path, out: Path):
             error.report().write_csv(out / "errors.csv")
             _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
         _fail(str(error))
-
-
-def pl_concat(tables):
-    import polars as pl
-
-    return pl.concat(tables)
 
 
 def _screenshot(html: Path, png: Path) -> None:
