@@ -19,7 +19,7 @@ from fastapi import FastAPI, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from cruce import __version__
+from cruce import __version__, screener
 from cruce.audit import audit_frame, caseload_columns
 from cruce.audit_report import render_report
 from cruce.catalogue import rule_entries
@@ -246,3 +246,16 @@ def audit_results(file: UploadFile = File(...)) -> str:  # noqa: B008
         absent_columns=absent,
     )
     return report.replace("<body>", "<body>" + link, 1)
+
+
+@app.get("/screener", response_class=HTMLResponse)
+def screener_page() -> str:
+    """The case screener: asks only for the facts that can still change an answer."""
+    return screener.page()
+
+
+@app.post("/screener", response_class=HTMLResponse)
+async def screener_answer(request: Request) -> str:
+    """The screener with the facts given so far (kept in the form, not on the server)."""
+    form = await request.form()
+    return screener.page({k: str(v) for k, v in form.items()})
