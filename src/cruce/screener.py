@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any
 
 from cruce.citations import confidence_of
-from cruce.determine import Determination, determine
+from cruce.determine import Determination, compare, determine
 from cruce.facts import FACT_KINDS, CaseError, enum_of, parse_case
 from cruce.logic import FactKind, show
 
@@ -31,6 +31,8 @@ body { font-family: system-ui, sans-serif; max-width: 62rem; margin: 1.5rem auto
 .why { font-size: .9rem; } .cite { color: #555; font-size: .8rem; }
 fieldset { border: 1px solid #ccc; margin: .6rem 0; } label { margin-right: 1rem; }
 .error { color: #b3261e; font-weight: 600; }
+table.regimes { border-collapse: collapse; margin-top: 1rem; font-size: .8rem; }
+table.regimes td, table.regimes th { border: 1px solid #ddd; padding: .2rem .4rem; }
 button { margin-top: 1rem; font-size: 1rem; padding: .5rem 1.2rem; }
 :focus { outline: 3px solid #1a73e8; }
 """
@@ -94,6 +96,30 @@ def _card(determination: Determination) -> str:
     return '<div class="cards">' + "".join(parts) + "</div>"
 
 
+def _side_by_side(case) -> str:
+    """The same person in every regime (``cruce compare``): one row per regime."""
+    results = compare(case)
+    questions = list(results[0].outcomes)
+    head = "".join(f"<th>{html.escape(q.replace('_', ' '))}</th>" for q in questions)
+    rows = []
+    for result in results:
+        name = html.escape(result.regime or "—")
+        if result.timeline != "actual":
+            name += " (hypothetical)"
+        cells = "".join(
+            f'<td class="code">{html.escape(r.outcome)}</td>' for r in result.outcomes.values()
+        )
+        rows.append(
+            f'<tr><th scope="row">{name}</th><td>{html.escape(show(result.at))}</td>{cells}</tr>'
+        )
+    return (
+        '<div style="overflow-x:auto"><table class="regimes"><caption>The same person in every '
+        "regime, 2014–2026 and the 2017 hypothetical (the whole case moved in time; durations "
+        "unchanged)</caption><thead><tr><th>regime</th><th>decided at</th>"
+        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
 def _cites(citations) -> str:
     return "; ".join(f"{c} [{confidence_of(c).value}]" for c in citations)
 
@@ -110,11 +136,12 @@ def page(form: dict[str, str] | None = None) -> str:
     """The screener for the facts given so far (none on the first visit)."""
     form = {k: v for k, v in (form or {}).items() if v not in ("", "unknown")}
     at_text = form.pop("decide_at", dt.date.today().isoformat())
-    error = ""
+    error = regimes_table = ""
     determination = None
     try:
         case = parse_case({**form, "determination_datetime": at_text}, "your answers")
         determination = determine(case)
+        regimes_table = _side_by_side(case)
     except (CaseError, ValueError) as problem:
         error = f'<p class="error" role="alert">{html.escape(str(problem))}</p>'
     hidden = "".join(
@@ -129,6 +156,7 @@ def page(form: dict[str, str] | None = None) -> str:
             f"<h2>At {html.escape(show(determination.at))} "
             f"({html.escape(determination.regime or 'no named regime')})</h2>"
             + _card(determination)
+            + regimes_table
         )
     known = ", ".join(f"{k} = {v}" for k, v in form.items()) or "nothing yet"
     ask = (
