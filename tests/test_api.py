@@ -209,3 +209,39 @@ def test_screener_in_chromium(server: str, tmp_path: Path) -> None:
         assert "ER_AVAILABLE" in page.inner_text(".cards")  # full scope in force, 100 days
         page.screenshot(path=str(tmp_path / "screener.png"), full_page=True)
         browser.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "needles"),
+    [
+        ("/timeline", ["R-2019-PI", "MAKE-THE-ROAD-v-MCALEENAN", "S44"]),
+        ("/rules", ["REFER_CFI", "open questions", "Which priorities applied", "confirmed"]),
+        ("/sources", ["unauthorized_population_by_country", "https://"]),
+    ],
+)
+def test_reference_pages(path: str, needles: list[str]) -> None:
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "not legal advice" in page.text and 'aria-label="Cruce"' in page.text
+    for needle in needles:
+        assert needle in page.text
+
+
+def test_pages_navigate_by_keyboard_in_chromium(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+        page.goto(f"{server}/timeline")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")  # the second link of the navigation: Audit
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{server}/audit")
+        assert page.get_by_label("Caseload file (CSV or Parquet)").is_visible()
+        page.goto(f"{server}/rules")
+        assert page.locator("h1").inner_text() == "Rule catalogue"
+        browser.close()

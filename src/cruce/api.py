@@ -19,7 +19,7 @@ from fastapi import FastAPI, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from cruce import __version__, screener
+from cruce import __version__, pages, screener
 from cruce.audit import audit_frame, caseload_columns
 from cruce.audit_report import render_report
 from cruce.catalogue import rule_entries
@@ -204,7 +204,7 @@ label {{ display: block; font-weight: 600; margin: 1rem 0 .3rem; }}
 button {{ margin-top: 1rem; font-size: 1rem; padding: .5rem 1.2rem; }}
 button:focus, input:focus {{ outline: 3px solid #1a73e8; }}
 </style></head>
-<body><main>
+<body>{nav}<main>
 <h1>Audit a caseload</h1>
 <p class="notice"><strong>{notice}</strong> Your file is checked in memory and not stored.</p>
 <p>Upload a caseload (one row per recorded action: <code>case_id</code>, <code>action</code>,
@@ -221,7 +221,7 @@ checked against what the rules in force at its instant permitted.</p>
 @app.get("/audit", response_class=HTMLResponse)
 def audit_page() -> str:
     """The audit page: upload a caseload, get the report and the findings to download."""
-    return PAGE.format(notice=NOTICE)
+    return PAGE.format(notice=NOTICE, nav=pages.NAV)
 
 
 @app.post("/audit", response_class=HTMLResponse)
@@ -259,3 +259,21 @@ async def screener_answer(request: Request) -> str:
     """The screener with the facts given so far (kept in the form, not on the server)."""
     form = await request.form()
     return screener.page({k: str(v) for k, v in form.items()})
+
+
+@app.get("/timeline", response_class=HTMLResponse)
+def timeline_view() -> str:
+    """The regimes 2014–2026 and every dated row, with sources."""
+    return pages.timeline_page()
+
+
+@app.get("/rules", response_class=HTMLResponse)
+def rules_view() -> str:
+    """The rule catalogue with citations and open questions."""
+    return pages.rules_page()
+
+
+@app.get("/sources", response_class=HTMLResponse)
+def sources_view() -> str:
+    """The data sources behind every shipped number."""
+    return pages.sources_page()

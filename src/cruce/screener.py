@@ -17,6 +17,7 @@ from cruce.citations import confidence_of
 from cruce.determine import Determination, compare, determine
 from cruce.facts import FACT_KINDS, CaseError, enum_of, parse_case
 from cruce.logic import FactKind, show
+from cruce.pages import NAV
 
 QUESTIONS_AT_ONCE = 6
 NOTICE = "Information about the law, not legal advice."
@@ -167,7 +168,7 @@ def page(form: dict[str, str] | None = None) -> str:
     )
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Cruce — case screener</title><style>{STYLE}</style></head><body><main>
+<title>Cruce — case screener</title><style>{STYLE}</style></head><body>{NAV}<main>
 <h1>Case screener</h1>
 <p class="notice"><strong>{NOTICE}</strong> Nothing you enter is stored.</p>
 {error}
