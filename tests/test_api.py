@@ -245,3 +245,10 @@ def test_pages_navigate_by_keyboard_in_chromium(server: str) -> None:
         page.goto(f"{server}/rules")
         assert page.locator("h1").inner_text() == "Rule catalogue"
         browser.close()
+
+
+def test_committed_openapi_is_current() -> None:
+    committed = json.loads((Path(__file__).parents[1] / "docs/openapi.json").read_text("utf-8"))
+    assert committed == json.loads(json.dumps(app.openapi())), (
+        "regenerate docs/openapi.json from cruce.api.app.openapi()"
+    )
