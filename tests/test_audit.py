@@ -3,20 +3,17 @@ reported cell by cell, and the report rendered by a real browser."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from cruce import browser
 from cruce.audit import CHECKS, audit_file, caseload_columns
 from cruce.audit_examples import TEMPLATES, example_caseload, write_example_caseload
 from cruce.cli import app
 from cruce.tables import TableError, read_table
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def _found(findings: pl.DataFrame) -> dict[str, set[str]]:
@@ -120,27 +117,8 @@ def test_report_renders_in_chromium(tmp_path: Path) -> None:
     """The report's charts are drawn by its embedded JavaScript in a real browser."""
     result = CliRunner().invoke(app, ["audit", "--example", "--out", str(tmp_path)])
     assert result.exit_code == 0
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--virtual-time-budget=10000",
-    ]
-    url = (tmp_path / "report.html").as_uri()
-    dom = subprocess.run(
-        [CHROMIUM, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120
-    ).stdout
-    assert dom.count('class="main-svg"') >= 2  # both Plotly charts were drawn
+    report = tmp_path / "report.html"
+    assert browser.rendered_dom(report).count('class="main-svg"') >= 2  # both charts drawn
     shot = tmp_path / "report.png"
-    subprocess.run(
-        [CHROMIUM, *flags, "--window-size=1280,2000", f"--screenshot={shot}", url],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
+    browser.screenshot(report, shot)
     assert shot.stat().st_size > 50_000

@@ -494,35 +494,12 @@ def _read_microdata(path: Path, out: Path):
 
 def _screenshot(html: Path, png: Path) -> None:
     """The chart as a PNG, drawn by Debian's Chromium when it is installed."""
-    import shutil
-    import subprocess
-    import tempfile
+    from cruce import browser
 
-    browser = shutil.which("chromium")
-    if browser is None:
+    if browser.chromium() is None:
         errors.print("no chromium: the PNG of the chart was not made (the HTML was)")
         return
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
-            [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                "--window-size=1150,650",
-                "--virtual-time-budget=10000",
-                f"--screenshot={png}",
-                html.resolve().as_uri(),
-            ],
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
+    browser.screenshot(html, png, width=1150, height=650)
 
 
 def _print_exposed_by_country(table) -> None:

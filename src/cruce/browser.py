@@ -1,0 +1,55 @@
+"""Debian's Chromium, headless, for pictures of pages and for reading what their scripts drew.
+
+Never a browser a tool downloads; the flags keep it off the network (this machine's closed
+network refuses Chromium's background connections) and out of any profile but a throwaway one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--virtual-time-budget=10000",  # let a page's scripts finish drawing
+)
+
+
+def chromium() -> str | None:
+    """The Chromium executable, or None when it is not installed."""
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+
+
+def run(page: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run Chromium headless on a local page with extra arguments (e.g. --dump-dom)."""
+    browser = chromium()
+    if browser is None:
+        raise FileNotFoundError("Debian's chromium is not installed (apt-get install chromium)")
+    with tempfile.TemporaryDirectory() as profile:
+        return subprocess.run(
+            [browser, *FLAGS, f"--user-data-dir={profile}", *arguments, page.resolve().as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+
+def screenshot(page: Path, png: Path, width: int = 1280, height: int = 2000) -> None:
+    """A picture of a local page as drawn, scripts included."""
+    run(page, f"--window-size={width},{height}", f"--screenshot={png.resolve()}")
+
+
+def rendered_dom(page: Path) -> str:
+    """The page's DOM after its scripts ran."""
+    return run(page, "--dump-dom").stdout
