@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import time
@@ -14,12 +13,18 @@ import uvicorn
 import yaml
 from fastapi.testclient import TestClient
 
+from cruce import browser as cruce_browser
 from cruce.api import app
 from cruce.audit_examples import write_example_caseload
 
 client = TestClient(app)
 EXAMPLE = Path(__file__).parents[1] / "src/cruce/examples/e1-guatemalan-interior.yaml"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _launch(playwright):
+    """Debian's Chromium under Playwright (never a browser Playwright downloads)."""
+    flags = [f for f in cruce_browser.FLAGS if f != "--headless" and "virtual-time" not in f]
+    return playwright.chromium.launch(executable_path=cruce_browser.chromium(), args=flags)
 
 
 def _case() -> dict:
@@ -111,17 +116,7 @@ def test_audit_page_in_chromium(server: str, tmp_path: Path) -> None:
 
     write_example_caseload(tmp_path / "caseload.csv")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
+        browser = _launch(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{server}/audit")
         assert "not legal advice" in page.content()
@@ -185,10 +180,7 @@ def test_screener_in_chromium(server: str, tmp_path: Path) -> None:
         "nationalities": "GT",
     }
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = _launch(playwright)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto(f"{server}/screener")
         page.get_by_label("Decide at (date)").fill("2019-08-15")
@@ -231,10 +223,7 @@ def test_pages_navigate_by_keyboard_in_chromium(server: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = _launch(playwright)
         page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
         page.goto(f"{server}/timeline")
         page.keyboard.press("Tab")
