@@ -75,13 +75,18 @@ def _is(column: str, *values: str) -> pl.Expr:
 
 
 ER = Action.EXPEDITED_REMOVAL
+# Expedited removal used where it was not available, by the first cause that explains it:
+# an unaccompanied child, two years shown, a court order, else outside every designation.
+ER_NOT_AVAILABLE = _is("expedited_removal", "ER_NOT_AVAILABLE")
+NOT_A_CHILD = ~pl.col("__uac").fill_null(False)
+TWO_YEARS_NOT_SHOWN = pl.col("__under_two_years").fill_null(True)
 CHECKS = (
     Check(
         "ER_FOR_UNACCOMPANIED_CHILD",
         "high",
         "expedited_removal",
         ER,
-        _is("expedited_removal", "ER_NOT_AVAILABLE") & pl.col("__uac").fill_null(False),
+        ER_NOT_AVAILABLE & ~NOT_A_CHILD,
         "An unaccompanied child was put in expedited removal; the TVPRA requires section 240 "
         "proceedings (or the contiguous-country screen).",
         (cite("S2", "8 U.S.C. 1232(a)(5)(D)"), cite("S4", "6 U.S.C. 279(g)(2)")),
@@ -91,9 +96,7 @@ CHECKS = (
         "high",
         "expedited_removal",
         ER,
-        _is("expedited_removal", "ER_NOT_AVAILABLE")
-        & ~pl.col("__uac").fill_null(False)
-        & (~pl.col("__under_two_years")).fill_null(False),
+        ER_NOT_AVAILABLE & NOT_A_CHILD & ~TWO_YEARS_NOT_SHOWN,
         "Expedited removal was used although two years of continuous presence were shown.",
         (cite("S1", "INA 235(b)(1)(A)(iii)(II)"), cite("S7", "235.3(b)(1)(ii)")),
     ),
@@ -102,10 +105,7 @@ CHECKS = (
         "high",
         "expedited_removal",
         ER,
-        _is("expedited_removal", "ER_NOT_AVAILABLE")
-        & ~pl.col("__uac").fill_null(False)
-        & pl.col("__under_two_years").fill_null(True)
-        & pl.col("__full_blocked"),
+        ER_NOT_AVAILABLE & NOT_A_CHILD & TWO_YEARS_NOT_SHOWN & pl.col("__full_blocked"),
         "Expedited removal was used while a court order blocked the full-scope designation.",
         (cite("S44", "405 F. Supp. 3d 1"), cite("S46", "Make the Road v. Noem")),
     ),
@@ -114,10 +114,7 @@ CHECKS = (
         "high",
         "expedited_removal",
         ER,
-        _is("expedited_removal", "ER_NOT_AVAILABLE")
-        & ~pl.col("__uac").fill_null(False)
-        & pl.col("__under_two_years").fill_null(True)
-        & ~pl.col("__full_blocked"),
+        ER_NOT_AVAILABLE & NOT_A_CHILD & TWO_YEARS_NOT_SHOWN & ~pl.col("__full_blocked"),
         "Expedited removal was used outside every designation and exception in force.",
         (cite("S1", "INA 235(b)(1)(A)"), cite("S7", "235.3(b)(1)")),
     ),
