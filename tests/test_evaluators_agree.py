@@ -74,3 +74,24 @@ def test_each_row_at_its_own_instant_matches_one_by_one(many: list) -> None:
         for question, outcome in explained.outcomes.items():
             expected = outcome.outcome if outcome.decided_by is not None else None
             assert row[question] == expected, (question, at)
+
+
+def test_an_unknown_row_with_the_same_outcome_code_does_not_unsettle_the_decision() -> None:
+    """Found by hypothesis: R3.5 (ER unknown → NTA_240) before R3.6 (verified LPR → NTA_240)
+    words NTA_240 differently; the outcome is NTA_240 either way, in both evaluators."""
+    import datetime as dt
+
+    case = parse_case(
+        {
+            "claimed_status": "LPR",
+            "claim_verification": "VERIFIED",
+            "is_us_citizen": False,
+            "accompanied_by_parent_or_legal_guardian": True,
+            "prior_removal_order_exists": False,
+            "vwp_applicant": False,
+        }
+    )
+    at = dt.datetime(2019, 8, 15, 16, tzinfo=dt.UTC)
+    explained = determine_at(case, at, actual_timeline()).outcomes["procedure"]
+    assert explained.outcome == "NTA_240"
+    assert determine_frame(cases_frame([case]), at)["procedure"].item() == "NTA_240"

@@ -1000,7 +1000,8 @@ class Decision:
                 possible.append(branch.outcome)
                 unknown |= trace.depends_on
                 questions |= trace.unsettled
-                if result != branch.outcome:
+                # Outcomes agree by code: two rows may word the same outcome differently.
+                if result is None or result.code != branch.outcome.code:
                     result, decided_by = None, None
         if result is not None:
             unknown, questions = set(), set()
