@@ -457,8 +457,11 @@ def _read_raw(raw: bytes, file: str) -> pl.DataFrame:
         raise CalibrationError(file, None, None, f"Polars cannot read it: {error}") from error
 
 
-def parse_table(schema: TableSchema, raw: bytes, file: str) -> pl.DataFrame:
-    """The table in ``raw`` (the CSV's bytes), every column parsed per ``schema``."""
+def parse_table(
+    schema: TableSchema, raw: bytes, file: str, with_lines: bool = False
+) -> pl.DataFrame:
+    """The table in ``raw`` (the CSV's bytes), every column parsed per ``schema``; with
+    ``with_lines``, a ``line`` column gives each row's line in the file (its source row)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -484,6 +487,8 @@ def parse_table(schema: TableSchema, raw: bytes, file: str) -> pl.DataFrame:
         order = schema.column_names()
         line, name, reason = min(problems, key=lambda p: (p[0], order.index(p[1])))
         raise CalibrationError(file, line, name, reason, more=len(problems) - 1)
+    if with_lines:
+        columns.append(pl.Series("line", lines, dtype=pl.Int64))
     return pl.DataFrame(columns)
 
 
@@ -493,14 +498,17 @@ def _schema(name: str) -> TableSchema:
     return TABLES[name]
 
 
-def load_table(name: str, path: Path | str | None = None) -> pl.DataFrame:
-    """The calibration table ``name``, from the packaged CSV or, if given, from ``path``."""
+def load_table(
+    name: str, path: Path | str | None = None, with_lines: bool = False
+) -> pl.DataFrame:
+    """The calibration table ``name``, from the packaged CSV or, if given, from ``path``
+    (``with_lines``: add each row's line in the file, to cite it)."""
     schema = _schema(name)
     if path is None:
         raw = resources.files("cruce").joinpath("data", schema.file).read_bytes()
-        return parse_table(schema, raw, f"data/{schema.file}")
+        return parse_table(schema, raw, f"data/{schema.file}", with_lines)
     path = Path(path)
-    return parse_table(schema, path.read_bytes(), str(path))
+    return parse_table(schema, path.read_bytes(), str(path), with_lines)
 
 
 def load_all() -> dict[str, pl.DataFrame]:

@@ -479,6 +479,95 @@ def exposure(
     _print_exposed_by_country(table)
 
 
+@app.command()
+def simulate(
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(
+            help="A scenario YAML file or a shipped scenario's name (see `cruce scenarios`); "
+            "give two to compare them.",
+            show_default=False,
+        ),
+    ],
+    replicates: Annotated[
+        int | None, typer.Option(help="Monte Carlo replicates (default: the scenario's).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed (default: the scenario's).")] = None,
+    workers: Annotated[
+        int, typer.Option(help="Dask LocalCluster worker processes; 0 runs in process.")
+    ] = 2,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a running Dask scheduler instead.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for tables, charts and store.")] = Path(
+        "cruce-simulation"
+    ),
+) -> None:
+    """Run the enforcement pipeline for a scenario (or two, side by side) with uncertainty."""
+    from rich.progress import Progress
+
+    from cruce.flows import montecarlo as mc
+    from cruce.flows.inputs import MissingInput
+    from cruce.flows.report import SimulationRun, comparison, write
+    from cruce.flows.scenario import ScenarioError, load_scenario
+
+    if not 1 <= len(scenarios) <= 2:
+        _fail("give one scenario, or two to compare")
+    try:
+        loaded = [load_scenario(s) for s in scenarios]
+    except ScenarioError as error:
+        _fail(str(error))
+    overrides = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
+    loaded = [s.model_copy(update=overrides) for s in loaded]
+    runs = []
+    with (
+        Progress(console=errors, transient=True) as progress,
+        mc.dask_client(workers, scheduler) as client,
+    ):
+        for scenario in loaded:
+            task = progress.add_task(f"{scenario.name}: rules", total=scenario.replicates + 1)
+            try:
+                prepared, evidence = mc.prepare(scenario)
+            except MissingInput as error:
+                _fail(f"{scenario.name}: {error}")
+            progress.update(task, advance=1, description=f"{scenario.name}: replicates")
+            results = mc.run_replicates(
+                prepared, scenario, client, lambda n, t=task: progress.update(t, advance=n)
+            )
+            runs.append(SimulationRun(scenario, prepared, evidence, results))
+    where = scheduler or (f"LocalCluster({workers} workers)" if workers else "in process")
+    run_ids = write(runs, out, where)
+    _screenshot(out / "simulation.html", out / "simulation.png", height=1120)
+    _print_simulation(comparison(runs), run_ids, out)
+
+
+def _print_simulation(table, run_ids: dict[str, str], out: Path) -> None:
+    view = Table(title="Simulation: median [5% – 95%] over replicates")
+    for column in table.columns:
+        view.add_column(column.replace("_", " "))
+    for row in table.iter_rows():
+        view.add_row(*(str(cell) for cell in row))
+    console.print(view)
+    console.print(
+        f"Bands and summaries: {out}/*-bands.csv, *-summary.csv — charts: {out}/simulation.html"
+        f" (.png) — store: {out}/cruce.duckdb, runs {', '.join(run_ids.values())}"
+    )
+
+
+@app.command()
+def scenarios() -> None:
+    """The shipped simulation scenarios."""
+    from cruce.flows.scenario import load_scenario, shipped_scenarios
+
+    view = Table(title="Shipped scenarios (cruce simulate NAME)")
+    for column in ("Name", "Title", "Timeline", "Months from", "Horizon"):
+        view.add_column(column)
+    for name in shipped_scenarios():
+        s = load_scenario(name)
+        view.add_row(name, s.title, s.timeline, s.start, f"{s.months} months")
+    console.print(view)
+
+
 def _read_microdata(path: Path, out: Path):
     from cruce import exposure as ex
     from cruce.tables import TableError, read_table
@@ -492,14 +581,14 @@ def _read_microdata(path: Path, out: Path):
         _fail(str(error))
 
 
-def _screenshot(html: Path, png: Path) -> None:
+def _screenshot(html: Path, png: Path, height: int = 650) -> None:
     """The chart as a PNG, drawn by Debian's Chromium when it is installed."""
     from cruce import browser
 
     if browser.chromium() is None:
         errors.print("no chromium: the PNG of the chart was not made (the HTML was)")
         return
-    browser.screenshot(html, png, width=1150, height=650)
+    browser.screenshot(html, png, width=1250, height=height)
 
 
 def _print_exposed_by_country(table) -> None:

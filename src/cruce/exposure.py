@@ -9,9 +9,6 @@ assumptions, seed, instants — goes with every stored run.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import tempfile
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +21,7 @@ from cruce.facts import _instant
 from cruce.law import QUESTIONS
 from cruce.logic import FactKind
 from cruce.population import cases_at
+from cruce.store import save
 from cruce.tables import Column, fact_columns
 from cruce.timeline import TimelineError, actual_timeline, regime_at, regimes, timeline_named
 
@@ -146,38 +144,9 @@ def headline(table: pl.DataFrame) -> pl.DataFrame:
 
 def store(path: Path, table: pl.DataFrame, provenance: dict[str, Any]) -> str:
     """Save a run and its provenance in the embedded DuckDB store; returns the run id."""
-    import duckdb
-
-    run_id = uuid.uuid4().hex[:12]
-    with duckdb.connect(str(path)) as connection:
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS runs (run_id VARCHAR PRIMARY KEY, created TIMESTAMPTZ, "
-            "kind VARCHAR, provenance JSON)"
-        )
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS exposure (run_id VARCHAR, point VARCHAR, "
-            "instant TIMESTAMPTZ, expedited_removal VARCHAR, country VARCHAR, state VARCHAR, "
-            "years_in_us VARCHAR, persons DOUBLE)"
-        )
-        connection.execute(
-            "INSERT INTO runs VALUES (?, ?, 'exposure', ?)",
-            [run_id, dt.datetime.now(dt.UTC), json.dumps(provenance, default=str)],
-        )
-        rows = table.with_columns(pl.lit(run_id).alias("run_id")).select(
-            "run_id",
-            "point",
-            "at",
-            "expedited_removal",
-            "country",
-            "state",
-            "years_in_us",
-            "persons",
-        )
-        with tempfile.TemporaryDirectory() as folder:  # DuckDB reads Polars' Parquet directly
-            staged = Path(folder) / "rows.parquet"
-            rows.write_parquet(staged)
-            connection.execute("INSERT INTO exposure SELECT * FROM read_parquet(?)", [str(staged)])
-    return run_id
+    columns = ["point", "at", "expedited_removal", "country", "state", "years_in_us", "persons"]
+    rows = table.select(columns).rename({"at": "instant"})
+    return save(path, "exposure", provenance, {"exposure": rows})
 
 
 def provenance(
