@@ -498,9 +498,7 @@ def _schema(name: str) -> TableSchema:
     return TABLES[name]
 
 
-def load_table(
-    name: str, path: Path | str | None = None, with_lines: bool = False
-) -> pl.DataFrame:
+def load_table(name: str, path: Path | str | None = None, with_lines: bool = False) -> pl.DataFrame:
     """The calibration table ``name``, from the packaged CSV or, if given, from ``path``
     (``with_lines``: add each row's line in the file, to cite it)."""
     schema = _schema(name)

@@ -84,7 +84,6 @@ def comparison(runs: list[SimulationRun]) -> pl.DataFrame:
 
 def chart_html(runs: list[SimulationRun]) -> str:
     """Each panel: the median per month and its 5–95% band, one colour per scenario."""
-    import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     figure = make_subplots(rows=3, cols=2, subplot_titles=[title for _, title in PANELS])
