@@ -158,9 +158,9 @@ def _parameters() -> dict[str, Parameter]:
             "return_uptake",
             "share of the people a return program may enrol who are returned to Mexico",
             "fraction",
-            Triangular(low=0.03, mode=0.07, high=0.12),
-            assumption + "chosen so FY2019-FY2021 returns come near the 71,036 MPP enrolments "
-            "(data/mpp.csv); docs/validation.md compares the monthly path",
+            Triangular(low=0.15, mode=0.25, high=0.35),
+            assumption + "chosen so cumulative returns to December 2019 come near the 59,000 "
+            "published (data/mpp.csv), so that figure is not an independent check",
         ),
         Parameter(
             "prior_removal_order_share",
@@ -198,6 +198,15 @@ def _parameters() -> dict[str, Parameter]:
             "fraction",
             Uniform(low=0.2, high=0.4),
             assumption + "detention at intake by pathway is not published in the tables",
+        ),
+        Parameter(
+            "border_removals_booked_by_ice",
+            "share of border expedited removals and reinstatements held in ICE detention "
+            "before removal (the rest leave from CBP custody)",
+            "fraction",
+            Uniform(low=0.2, high=0.6),
+            assumption + "book-ins by pathway are not in the shipped tables; checked against "
+            "ICE's average daily population in docs/validation.md",
         ),
         Parameter(
             "bed_occupancy_limit",

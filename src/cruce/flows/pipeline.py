@@ -146,9 +146,13 @@ def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) ->
         border_240 = total[m, k["notice_to_appear"]]
         seek_detention = rng.binomial(border_240, draw["detained_share_240"])
         fear_found = rng.binomial(total[m, k["credible_fear"]], inputs.fear_found_rate[m])
-        # Border expedited removals and reinstatements leave from CBP custody within days;
-        # ICE beds hold credible fear cases, detained section 240 cases and interior arrests.
-        admissions = total[m, k["credible_fear"]] + seek_detention + arrests
+        # ICE beds hold credible fear cases, detained section 240 cases, interior arrests and
+        # the share of border removals ICE books in (the rest leave from CBP custody).
+        booked = rng.binomial(
+            total[m, k["expedited_removal"]] + total[m, k["reinstated"]],
+            draw["border_removals_booked_by_ice"],
+        )
+        admissions = total[m, k["credible_fear"]] + seek_detention + arrests + booked
         released = detained * min(days / inputs.length_of_stay_days[m], 1.0)
         capacity = inputs.beds[m] * draw["bed_occupancy_limit"]
         overflow = max(detained - released + admissions - capacity, 0.0)
