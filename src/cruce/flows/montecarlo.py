@@ -46,7 +46,7 @@ def prepare(scenario: Scenario) -> tuple[Prepared, Evidence]:
     prepared = Prepared(
         inputs=inputs,
         border=border,
-        returns_open=returnable(border, scenario.returns_to_mexico, instants, part_h.start),
+        returns_open=returnable(border, scenario.returns_to_mexico, instants, part_h),
         interior=interior_law(instants, timeline),
         agencies=staff,
         directives=directives(timeline, instants),

@@ -24,7 +24,7 @@ from cruce.facts import frame_schema
 from cruce.flows.inputs import NATIONALITIES
 from cruce.logic import EASTERN
 from cruce.population import build_population, cases_at
-from cruce.timeline import Timeline
+from cruce.timeline import DatedRow, Timeline
 
 PERSON_TYPES = ("single_adult", "family_adult", "family_child", "uac")
 AGES = {"single_adult": 30, "family_adult": 30, "family_child": 8, "uac": 16}
@@ -263,15 +263,16 @@ def pathway_shares(
 
 
 def returnable(
-    law: BorderLaw, program: str, instants: list[dt.datetime], since: dt.datetime | None
+    law: BorderLaw, program: str, instants: list[dt.datetime], part_h: DatedRow
 ) -> np.ndarray:
-    """Grid cells a return to Mexico is open to: under ``mpp``, those the MPP program in force
-    enrols; under ``part_h_as_directed`` (the Kelly memo's Part H read as directed), everyone
-    the statute permits to be returned, of any nationality, from ``since`` on."""
+    """Grid cells a return to Mexico is open to: those the MPP program in force enrols; and
+    under ``part_h_as_directed`` (the Kelly memo's Part H read as directed), while Part H is in
+    force, everyone the statute permits to be returned, of any nationality."""
     if program == "mpp":
         return law.mpp_amenable
-    started = np.array([since is not None and at >= since for at in instants])
-    return law.contiguous_return & started.reshape(-1, *([1] * len(AXES)))
+    directed = np.array([part_h.contains(at) for at in instants])
+    directed = directed.reshape(-1, *([1] * len(AXES)))
+    return np.where(directed, law.contiguous_return, law.mpp_amenable)
 
 
 @dataclass(frozen=True)
