@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The web app and API on http://127.0.0.1:8000 (loopback only); `cruce --help` lists the rest.
 run: $(STAMP)
-	$(BIN)/cruce compare --example e1-guatemalan-interior
+	$(BIN)/cruce serve
 
 # The browser tests render pages in Debian's Chromium (never a browser a test tool downloads).
 $(CHROMIUM):

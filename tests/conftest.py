@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import threading
+import time
 
+import pytest
+import uvicorn
 from hypothesis import strategies as st
 
 from cruce.facts import FACT_KINDS, enum_of
@@ -89,3 +94,28 @@ case_data = st.fixed_dictionaries(
 )
 """Random case facts for every fact the Case has (valid by construction), boundary values
 over-represented."""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The app served by Uvicorn on a free loopback port, for the browser tests."""
+    from cruce.api import app
+
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if running.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=5)

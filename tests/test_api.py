@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 import yaml
 from fastapi.testclient import TestClient
 
@@ -19,12 +15,6 @@ from cruce.audit_examples import write_example_caseload
 
 client = TestClient(app)
 EXAMPLE = Path(__file__).parents[1] / "src/cruce/examples/e1-guatemalan-interior.yaml"
-
-
-def _launch(playwright):
-    """Debian's Chromium under Playwright (never a browser Playwright downloads)."""
-    flags = [f for f in cruce_browser.FLAGS if f != "--headless" and "virtual-time" not in f]
-    return playwright.chromium.launch(executable_path=cruce_browser.chromium(), args=flags)
 
 
 def _case() -> dict:
@@ -88,35 +78,13 @@ def test_audit_api_reports_bad_cells_row_by_row(tmp_path: Path) -> None:
     assert response.status_code == 415
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if running.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=5)
-
-
 def test_audit_page_in_chromium(server: str, tmp_path: Path) -> None:
     """Upload the example caseload with the keyboard-usable form, get the report, download."""
     from playwright.sync_api import sync_playwright
 
     write_example_caseload(tmp_path / "caseload.csv")
     with sync_playwright() as playwright:
-        browser = _launch(playwright)
+        browser = cruce_browser.launch(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{server}/audit")
         assert "not legal advice" in page.content()
@@ -180,7 +148,7 @@ def test_screener_in_chromium(server: str, tmp_path: Path) -> None:
         "nationalities": "GT",
     }
     with sync_playwright() as playwright:
-        browser = _launch(playwright)
+        browser = cruce_browser.launch(playwright)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto(f"{server}/screener")
         page.get_by_label("Decide at (date)").fill("2019-08-15")
@@ -223,7 +191,7 @@ def test_pages_navigate_by_keyboard_in_chromium(server: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = _launch(playwright)
+        browser = cruce_browser.launch(playwright)
         page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
         page.goto(f"{server}/timeline")
         page.keyboard.press("Tab")

@@ -11,24 +11,31 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, File, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from cruce import __version__, pages, screener
+from cruce import __version__, dashboard, pages, screener
 from cruce.audit import audit_frame, caseload_columns
 from cruce.audit_report import render_report
 from cruce.catalogue import rule_entries
 from cruce.determine import DeterminationError, determine, to_json
 from cruce.facts import CaseError, _instant, parse_case
+from cruce.flows.inputs import MissingInput
+from cruce.flows.scenario import ScenarioError, load_scenario, parse_scenario, shipped_scenarios
+from cruce.jobs import Jobs
 from cruce.tables import TableError, read_table
 from cruce.timeline import TimelineError, regimes
 
 MAX_BODY_BYTES = 200 * 2**20  # a caseload upload of up to 200 MiB
+MAX_API_REPLICATES = 500  # a simulation job's replicates, so one request cannot hold the server
+MAX_EXPOSURE_SIZE = 200_000
 NOTICE = "Information about the law, not legal advice."
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -44,6 +51,9 @@ app = FastAPI(
     title="Cruce",
     version=__version__,
     description="US immigration enforcement law 2014–2026 as executable, cited rules. " + NOTICE,
+    # The interactive docs pages load their scripts from a CDN; the schema is at /openapi.json.
+    docs_url=None,
+    redoc_url=None,
 )
 
 
@@ -67,19 +77,52 @@ async def _problem(request: Request, problem: Problem) -> JSONResponse:
     return JSONResponse(body, status_code=problem.status, media_type="application/problem+json")
 
 
+class RateLimit:
+    """A token bucket per client address: ``rate`` requests a second, bursts of twice that.
+    ``CRUCE_RATE_LIMIT`` sets the rate (0 turns the limit off, e.g. for a load test)."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate, self.burst = rate, max(2 * rate, 1)
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, client: str) -> bool:
+        if self.rate <= 0:
+            return True
+        now = time.monotonic()
+        tokens, last = self._buckets.get(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if len(self._buckets) > 10_000:  # forget idle clients rather than grow without bound
+            self._buckets.clear()
+        self._buckets[client] = (tokens - 1, now) if tokens >= 1 else (tokens, now)
+        return tokens >= 1
+
+
+app.state.rate_limit = RateLimit(float(os.environ.get("CRUCE_RATE_LIMIT", "100")))
+
+
+def _problem_response(status: int, title: str, detail: str, **headers: str) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    response = JSONResponse(body, status_code=status, media_type="application/problem+json")
+    response.headers.update({**SECURITY_HEADERS, **headers})
+    return response
+
+
 @app.middleware("http")
 async def _guard(request: Request, call_next):
+    client = request.client.host if request.client else "unknown"
+    if not app.state.rate_limit.allow(client):
+        return _problem_response(
+            429,
+            "Too many requests",
+            f"more than {app.state.rate_limit.rate:g} requests a second from this address",
+            **{"Retry-After": "1"},
+        )
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-        return JSONResponse(
-            {
-                "type": "about:blank",
-                "title": "Request too large",
-                "status": 413,
-                "detail": f"the body is {int(length):,} bytes; the limit is {MAX_BODY_BYTES:,}",
-            },
-            status_code=413,
-            media_type="application/problem+json",
+        return _problem_response(
+            413,
+            "Request too large",
+            f"the body is {int(length):,} bytes; the limit is {MAX_BODY_BYTES:,}",
         )
     response = await call_next(request)
     response.headers.update(SECURITY_HEADERS)
@@ -277,3 +320,134 @@ def rules_view() -> str:
 def sources_view() -> str:
     """The data sources behind every shipped number."""
     return pages.sources_page()
+
+
+# --- Populations and simulations ------------------------------------------------------------
+
+
+class ExposureRequest(BaseModel):
+    """Instants and/or named regimes to compare on a synthetic population."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: list[str] = Field([], description="ISO dates or date-times with offset", max_length=12)
+    regimes: list[str] = Field([], description="Regime ids from GET /v1/regimes", max_length=12)
+    size: int = Field(50_000, ge=1_000, le=MAX_EXPOSURE_SIZE, description="Synthetic persons")
+    seed: int = Field(2017, ge=0, le=2**32 - 1)
+
+
+@app.post("/v1/exposure")
+def post_exposure(request: ExposureRequest) -> dict[str, Any]:
+    """How many people each instant or regime exposes to expedited removal (weighted to the
+    published 11.4 million), on a synthetic population of ``size`` persons."""
+    import polars as pl
+
+    from cruce import exposure as ex
+    from cruce.population import build_population
+
+    if not request.at and not request.regimes:
+        raise Problem(422, "Nothing to compare", "give at least one instant (at) or regime")
+    try:
+        compared = ex.points(request.at, request.regimes)
+    except (TimelineError, ValueError) as error:
+        raise Problem(422, "Invalid instant or regime", str(error)) from None
+    population, _ = build_population(request.size, request.seed)
+    table = ex.exposure_table(population, compared)
+    headline = ex.headline(table)
+    return {
+        "size": request.size,
+        "seed": request.seed,
+        "headline": headline.with_columns(
+            pl.col("at").dt.strftime("%Y-%m-%dT%H:%M:%S%:z")
+        ).to_dicts(),
+        "notice": NOTICE,
+    }
+
+
+JOBS = Jobs()
+
+
+class SimulationRequest(BaseModel):
+    """A shipped scenario by name, or a whole scenario as YAML text (docs/methods.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str | None = Field(None, description="A name from GET /v1/scenarios")
+    scenario_yaml: str | None = Field(None, description="A scenario file's text", max_length=20_000)
+    replicates: int | None = Field(None, ge=1, le=MAX_API_REPLICATES)
+    seed: int | None = Field(None, ge=0, le=2**32 - 1)
+
+
+def _scenario_of(request: SimulationRequest):
+    if (request.scenario is None) == (request.scenario_yaml is None):
+        raise Problem(422, "Invalid simulation", "give scenario or scenario_yaml (one of them)")
+    try:
+        if request.scenario is not None:
+            scenario = load_scenario(request.scenario)
+        else:
+            import yaml
+
+            scenario = parse_scenario(yaml.safe_load(request.scenario_yaml), "scenario_yaml")
+    except (ScenarioError, ValueError) as error:
+        raise Problem(422, "Invalid scenario", str(error)) from None
+    changes = {"replicates": min(scenario.replicates, MAX_API_REPLICATES)}
+    changes |= {k: v for k, v in (("replicates", request.replicates), ("seed", request.seed)) if v}
+    return scenario.model_copy(update=changes)
+
+
+@app.post("/v1/simulations", status_code=202)
+def post_simulation(request: SimulationRequest) -> JSONResponse:
+    """Start a simulation job; poll ``GET /v1/simulations/{id}`` for progress and results."""
+    scenario = _scenario_of(request)
+    try:  # months the tables lack must come from the scenario: say so now, not in the job
+        from cruce.flows.data import Evidence
+        from cruce.flows.inputs import month_range, monthly_inputs
+
+        given = {y: v.distribution.mean() for y, v in scenario.inputs.encounters_by_year.items()}
+        monthly_inputs(month_range(scenario.first_month, scenario.months), Evidence(), given)
+    except MissingInput as error:
+        raise Problem(422, "Missing inputs", str(error)) from None
+    job = JOBS.submit(scenario)
+    return JSONResponse(
+        job.view(with_bands=False),
+        status_code=202,
+        headers={"Location": f"/v1/simulations/{job.id}"},
+    )
+
+
+@app.get("/v1/simulations/{job_id}")
+def get_simulation(job_id: str, bands: bool = False) -> dict[str, Any]:
+    """A simulation job: status and progress; when done, the summary (and, with
+    ``bands=true``, the median and 5–95% band of every metric by month)."""
+    job = JOBS.get(job_id)
+    if job is None:
+        raise Problem(404, "No such simulation", f"no job {job_id!r} (jobs are kept in memory)")
+    return job.view(with_bands=bands)
+
+
+@app.get("/v1/scenarios")
+def get_scenarios() -> list[dict[str, Any]]:
+    """The shipped scenarios, each with its YAML text to edit and submit."""
+    return [
+        {
+            "name": name,
+            "title": (scenario := load_scenario(name)).title,
+            "timeline": scenario.timeline,
+            "start": scenario.start,
+            "months": scenario.months,
+            "yaml": text,
+        }
+        for name, text in shipped_scenarios().items()
+    ]
+
+
+@app.get("/scenarios", response_class=HTMLResponse)
+def scenarios_page() -> str:
+    """The scenario dashboard: choose or edit a scenario, run it, compare two."""
+    return dashboard.page()
+
+
+@app.get("/static/plotly.min.js", include_in_schema=False)
+def plotly_js() -> FileResponse:
+    """Plotly's JavaScript from the installed package (no CDN)."""
+    return FileResponse(dashboard.plotly_path(), media_type="text/javascript")

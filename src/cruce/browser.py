@@ -53,3 +53,10 @@ def screenshot(page: Path, png: Path, width: int = 1280, height: int = 2000) -> 
 def rendered_dom(page: Path) -> str:
     """The page's DOM after its scripts ran."""
     return run(page, "--dump-dom").stdout
+
+
+def launch(playwright):
+    """Debian's Chromium under Playwright (never a browser Playwright downloads), for the
+    end-to-end tests."""
+    flags = [f for f in FLAGS if f != "--headless" and "virtual-time" not in f]
+    return playwright.chromium.launch(executable_path=chromium(), args=flags)

@@ -647,7 +647,10 @@ def serve(
     """Start the HTTP API and the pages (the audit page is at /audit)."""
     import uvicorn
 
-    console.print(f"Cruce on http://{host}:{port}  (API docs at /docs, audit page at /audit)")
+    console.print(
+        f"Cruce on http://{host}:{port}/screener  (pages: /screener /scenarios /audit /timeline "
+        "/rules /sources; API schema at /openapi.json)"
+    )
     # No access log: paths carry no case facts, but a log of who audited what is not ours to keep.
     uvicorn.run("cruce.api:app", host=host, port=port, access_log=False)
 

@@ -14,8 +14,9 @@ from cruce.timeline import LawAt, actual_timeline, regimes, timeline_named
 NOTICE = "Information about the law, not legal advice."
 NAV = (
     '<nav aria-label="Cruce"><a href="/screener">Screener</a> · <a href="/audit">Audit</a> · '
-    '<a href="/timeline">Timeline</a> · <a href="/rules">Rules</a> · '
-    '<a href="/sources">Data sources</a> · <a href="/docs">API</a></nav>'
+    '<a href="/scenarios">Scenarios</a> · <a href="/timeline">Timeline</a> · '
+    '<a href="/rules">Rules</a> · '
+    '<a href="/sources">Data sources</a> · <a href="/openapi.json">API</a></nav>'
 )
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 1.5rem auto; padding: 0 1rem;

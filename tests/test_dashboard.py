@@ -1,0 +1,91 @@
+"""The scenario dashboard and the simulation/exposure API, in process and in Chromium."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from cruce import browser
+from cruce.api import RateLimit, app
+
+client = TestClient(app)
+
+
+def _wait(job_id: str) -> dict:
+    for _ in range(200):
+        job = client.get(f"/v1/simulations/{job_id}?bands=true").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError("the simulation job did not finish")
+
+
+def test_a_simulation_job_reports_progress_then_bands() -> None:
+    started = client.post("/v1/simulations", json={"scenario": "baseline-2014", "replicates": 6})
+    assert started.status_code == 202
+    assert started.headers["location"] == f"/v1/simulations/{started.json()['id']}"
+    job = _wait(started.json()["id"])
+    assert job["status"] == "done", job
+    assert job["progress"] == {"replicates_done": 6, "replicates": 6}
+    metrics = {row["metric"] for row in job["bands"]}
+    assert {"court_backlog", "returns_to_mexico_non_mexican"} <= metrics
+    backlog = [r for r in job["bands"] if r["metric"] == "court_backlog"]
+    assert all(r["p05"] <= r["p50"] <= r["p95"] for r in backlog)
+    assert "bands" not in client.get(f"/v1/simulations/{job['id']}").json()
+
+
+def test_simulation_errors_are_problems_naming_the_field() -> None:
+    bad = client.post("/v1/simulations", json={"scenario_yaml": "name: x\ntitle: t\nmonth: 3\n"})
+    assert bad.status_code == 422
+    assert bad.headers["content-type"] == "application/problem+json"
+    assert "month: unknown field" in bad.json()["detail"]
+    both = client.post("/v1/simulations", json={"scenario": "baseline-2014", "scenario_yaml": "x"})
+    assert "one of them" in both.json()["detail"]
+    too_many = client.post(
+        "/v1/simulations", json={"scenario": "baseline-2014", "replicates": 10**6}
+    )
+    assert too_many.status_code == 422
+    assert client.get("/v1/simulations/nope").status_code == 404
+
+
+def test_exposure_compares_regimes_on_a_synthetic_population() -> None:
+    answer = client.post("/v1/exposure", json={"regimes": ["R-2014", "R-2019-FULL"], "size": 5000})
+    assert answer.status_code == 200
+    rows = {r["point"]: r for r in answer.json()["headline"]}
+    assert rows["R-2019-FULL"]["ER_AVAILABLE"] > 3 * rows["R-2014"]["ER_AVAILABLE"]
+    assert client.post("/v1/exposure", json={"regimes": ["R-1999"]}).status_code == 422
+
+
+def test_rate_limit_answers_429_with_retry_after() -> None:
+    saved = app.state.rate_limit
+    app.state.rate_limit = RateLimit(1)
+    try:
+        codes = [client.get("/healthz").status_code for _ in range(5)]
+    finally:
+        app.state.rate_limit = saved
+    assert codes[:2] == [200, 200] and codes[-1] == 429
+    assert client.get("/healthz").status_code == 200
+
+
+def test_dashboard_runs_and_compares_two_scenarios_in_chromium(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = browser.launch(playwright)
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{server}/scenarios")
+        assert "not legal advice" in page.content()
+        page.get_by_label("Scenario", exact=True).select_option("kelly-2017-as-applied")
+        assert "name: kelly-2017-as-applied" in page.get_by_label("Scenario as YAML").input_value()
+        page.get_by_label("Compare with (optional)").select_option("kelly-2017-as-directed")
+        page.get_by_label("Replicates").fill("8")
+        page.get_by_role("button", name="Run").click()
+        page.locator("#status", has_text="Done").wait_for(timeout=60_000)
+        assert page.locator("#charts .main-svg").count() >= 6  # every panel drawn by Plotly
+        assert "kelly-2017-as-directed" in page.inner_text("#summary")
+        bar = page.locator("#progress-a")
+        assert bar.get_attribute("value") is not None
+        page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+        chromium.close()
