@@ -118,6 +118,8 @@ def test_screener_asks_only_facts_that_matter() -> None:
     # A fact already given is carried (hidden), never asked again.
     assert 'type="hidden" name="entry_mode"' in answered
     assert 'id="entry_mode"' not in answered
+    # Each card says what would change its answer.
+    assert "What would change it" in answered
     # The same person in every regime, side by side.
     assert "R-2025-STAY" in answered and "kelly-2017-as-directed (hypothetical)" in answered
     bad = client.post("/screener", data={"decide_at": "2019-08-15", "nationalities": "XX"})

@@ -86,12 +86,24 @@ def _card(determination: Determination) -> str:
         )
         unknown = ", ".join(result.depends_on + result.unsettled)
         text = "undecided: it turns on what is still unknown" if unknown else result.text
+        changes = (determination.what_would_change or {}).get(result.question, [])
+        would = "".join(
+            f"<li>{html.escape(c.change.describe())} → "
+            f'<span class="code">{html.escape(c.outcome)}</span></li>'
+            for c in changes[:4]
+        )
         parts.append(
             f'<div class="card"><h3>{html.escape(result.question.replace("_", " "))}</h3>'
             f'<p><span class="code">{html.escape(result.outcome)}</span> '
             f"({html.escape(result.modality)}) — {html.escape(text)}</p>"
             f'<details class="why"><summary>Why</summary><ul>{reasons}</ul></details>'
             + (f"<p><strong>Still unknown:</strong> {html.escape(unknown)}</p>" if unknown else "")
+            + (
+                f'<details class="why"><summary>What would change it</summary><ul>{would}</ul>'
+                "</details>"
+                if would
+                else ""
+            )
             + "</div>"
         )
     return '<div class="cards">' + "".join(parts) + "</div>"
@@ -141,7 +153,7 @@ def page(form: dict[str, str] | None = None) -> str:
     determination = None
     try:
         case = parse_case({**form, "determination_datetime": at_text}, "your answers")
-        determination = determine(case)
+        determination = determine(case, counterfactuals=True)
         regimes_table = _side_by_side(case)
     except (CaseError, ValueError) as problem:
         error = f'<p class="error" role="alert">{html.escape(str(problem))}</p>'
