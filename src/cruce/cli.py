@@ -643,6 +643,7 @@ def _print_exposure(summary, report, out: Path, run_id: str, who: str) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes (one per core).")] = 1,
 ) -> None:
     """Start the HTTP API and the pages (the audit page is at /audit)."""
     import uvicorn
@@ -652,7 +653,7 @@ def serve(
         "/rules /sources; API schema at /openapi.json)"
     )
     # No access log: paths carry no case facts, but a log of who audited what is not ours to keep.
-    uvicorn.run("cruce.api:app", host=host, port=port, access_log=False)
+    uvicorn.run("cruce.api:app", host=host, port=port, workers=workers, access_log=False)
 
 
 @app.command()
