@@ -76,6 +76,16 @@ def replicate(prepared: Prepared, scenario: Scenario, index: int) -> np.ndarray:
     return run(prepared, draw, rng)
 
 
+# Replicates per Dask task: a replicate takes about 10 ms, too little to pay a task's overhead
+# (1 -> 2 workers: 1.6x one per task, 1.9x ten per task; benchmarks/bench_simulation.py).
+BATCH = 10
+
+
+def replicate_batch(prepared: Prepared, scenario: Scenario, indices: range) -> list[np.ndarray]:
+    """Replicates ``indices`` (each with its own random stream, as ``replicate``)."""
+    return [replicate(prepared, scenario, index) for index in indices]
+
+
 def run_replicates(
     prepared: Prepared,
     scenario: Scenario,
@@ -95,14 +105,21 @@ def run_replicates(
     from distributed import as_completed
 
     shared = client.scatter(prepared, broadcast=True)
+    batches = [range(i, min(i + BATCH, count)) for i in range(0, count, BATCH)]
     futures = client.map(
-        replicate, [shared] * count, [scenario] * count, range(count), pure=False, retries=3
+        replicate_batch,
+        [shared] * len(batches),
+        [scenario] * len(batches),
+        batches,
+        pure=False,
+        retries=3,
     )
-    position = {future.key: index for index, future in enumerate(futures)}
+    where = {future.key: batch for future, batch in zip(futures, batches, strict=True)}
     for future in as_completed(futures):
-        results[position[future.key]] = future.result()
+        for index, result in zip(where[future.key], future.result(), strict=True):
+            results[index] = result
         if progress:
-            progress(1)
+            progress(len(where[future.key]))
     return np.stack(results)
 
 
