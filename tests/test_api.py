@@ -217,3 +217,45 @@ def test_committed_openapi_is_current() -> None:
 
     assert operations(committed) == operations(current), "regenerate docs/openapi.json"
     assert set(committed["components"]["schemas"]) == set(current["components"]["schemas"])
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "detail"),
+    [
+        (
+            "/v1/determinations",
+            {"case": {}, "at": "9999-12-31T23:00:00-05:00"},
+            "outside the years",
+        ),
+        (
+            "/v1/determinations",
+            {"case": {"determination_datetime": "0001-01-01T00:00:00+00:00"}},
+            "field 'determination_datetime'",
+        ),
+        ("/v1/exposure", {"at": [""], "size": 1000}, "give a date or a date-time"),
+        ("/v1/simulations", {"scenario_yaml": "[1"}, "scenario_yaml: not valid YAML"),
+        ("/v1/simulations", {"scenario": ""}, "is not a shipped scenario"),
+        ("/v1/simulations", {"scenario": "pyproject.toml"}, "is not a shipped scenario"),
+        ("/v1/simulations", {"scenario": "/etc/passwd"}, "is not a shipped scenario"),
+        ("/v1/determinations", {"cases": {}}, "cases: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_input_is_a_problem_naming_the_field(path: str, body: dict, detail: str) -> None:
+    answer = client.post(path, json=body)
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert detail in answer.json()["detail"]
+    assert "root:" not in answer.json()["detail"]  # no server file is ever quoted
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "detail"),
+    [
+        ("caseload.csv", b"", "the file is empty"),
+        ("caseload.parquet", b"not parquet", "not a readable Parquet file"),
+        ("caseload.csv", b"__row\n1\n", "reserved"),
+    ],
+)
+def test_unreadable_caseloads_are_problems(name: str, data: bytes, detail: str) -> None:
+    answer = client.post("/v1/audits", files={"file": (name, data)})
+    assert answer.status_code == 422 and detail in answer.json()["detail"]

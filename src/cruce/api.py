@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, File, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cruce import __version__, dashboard, pages, screener
 from cruce.audit import audit_frame, caseload_columns
@@ -49,7 +51,36 @@ SECURITY_HEADERS = {
     "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
 }
 
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "title": "Problem",
+    "description": "RFC 9457 problem details; detail names the field and the valid choices",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+    },
+    "required": ["title", "status", "detail"],
+}
+PROBLEMS = {
+    status: {
+        "description": why,
+        "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
+    }
+    for status, why in (
+        (400, "The body cannot be read"),
+        (404, "No such resource"),
+        (413, "The body is too large"),
+        (415, "Unsupported file type"),
+        (422, "Invalid input: the detail names the field"),
+        (429, "Too many requests from this address (Retry-After)"),
+    )
+}
+
 app = FastAPI(
+    responses=PROBLEMS,
     title="Cruce",
     version=__version__,
     description="US immigration enforcement law 2014–2026 as executable, cited rules. " + NOTICE,
@@ -64,6 +95,26 @@ class Problem(Exception):
 
     def __init__(self, status: int, title: str, detail: str, **extra: Any):
         self.status, self.title, self.detail, self.extra = status, title, detail, extra
+
+
+@app.exception_handler(RequestValidationError)
+async def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+    """FastAPI's own validation errors, as problems naming each field."""
+    where = [
+        f"{'.'.join(str(part) for part in item['loc'] if part != 'body') or 'body'}: {item['msg']}"
+        for item in error.errors()
+    ]
+    return await _problem(request, Problem(422, "Invalid request", "; ".join(where)))
+
+
+@app.exception_handler(StarletteHTTPException)
+async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    """Starlette's errors (an unreadable body, an unknown path, a method not allowed), as
+    problems, keeping their headers (``Allow`` on a 405)."""
+    problem = Problem(error.status_code, str(error.detail), str(error.detail))
+    response = await _problem(request, problem)
+    response.headers.update(error.headers or {})
+    return response
 
 
 @app.exception_handler(Problem)
@@ -170,8 +221,8 @@ def healthz() -> dict[str, str]:
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """JSON already made of plain values, encoded once by the json module: FastAPI's generic
-    encoder took 1.4 ms of a determination's 2.3 ms (benchmarks/bench_api_load.py)."""
+    """JSON already made of plain values, encoded once by the json module, with no response
+    model to validate it against again."""
     encoded = json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
     return Response(encoded, status_code=status, headers=headers, media_type="application/json")
 
@@ -418,13 +469,22 @@ class SimulationRequest(BaseModel):
 def _scenario_of(request: SimulationRequest):
     if (request.scenario is None) == (request.scenario_yaml is None):
         raise Problem(422, "Invalid simulation", "give scenario or scenario_yaml (one of them)")
+    import yaml
+
+    shipped = shipped_scenarios()
     try:
         if request.scenario is not None:
+            # only shipped scenarios by name: the server never reads a path a client names
+            if request.scenario not in shipped:
+                raise ScenarioError(
+                    f"scenario: {request.scenario!r} is not a shipped scenario; valid: "
+                    f"{', '.join(shipped)} (or send your own as scenario_yaml)"
+                )
             scenario = load_scenario(request.scenario)
         else:
-            import yaml
-
             scenario = parse_scenario(yaml.safe_load(request.scenario_yaml), "scenario_yaml")
+    except yaml.YAMLError as error:
+        raise Problem(422, "Invalid scenario", f"scenario_yaml: not valid YAML: {error}") from None
     except (ScenarioError, ValueError) as error:
         raise Problem(422, "Invalid scenario", str(error)) from None
     changes = {"replicates": min(scenario.replicates, MAX_API_REPLICATES)}

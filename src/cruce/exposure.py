@@ -45,6 +45,8 @@ def points(instants: list[str], regime_names: list[str]) -> list[Point]:
             at = _instant(text)
         except ValueError as error:
             raise TimelineError(f"--at {text!r}: {error}") from None
+        if at is None:
+            raise TimelineError(f"--at {text!r}: give a date or a date-time")
         regime = regime_at(at)
         found.append(Point(f"{text} ({regime.id if regime else 'no named regime'})", at, "actual"))
     known = regimes()

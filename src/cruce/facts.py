@@ -72,6 +72,11 @@ def _country(value: Any) -> Any:
     return code
 
 
+# Instants a case or a question may name: wide enough for any person's life, narrow enough that
+# time-zone arithmetic never leaves Python's calendar.
+INSTANT_YEARS = (1900, 2200)
+
+
 def _instant(value: Any) -> Any:
     """An instant with a UTC offset, or a date meaning 00:00 US Eastern on that day."""
     value = _unknown_to_none(value)
@@ -89,16 +94,21 @@ def _instant(value: Any) -> Any:
                 f"{value!r} is not an ISO date or date-time (for example 2025-01-21 or "
                 "2025-01-21T18:00:00-05:00)"
             ) from error
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        raise ValueError(
+            f"{value.isoformat()} has a time but no UTC offset; write it with one, for "
+            f"example {value.isoformat()}-05:00 for US Eastern standard time"
+        )
+    if not isinstance(value, dt.date):
+        raise ValueError(f"{value!r} is not a date or date-time")
+    if not INSTANT_YEARS[0] <= value.year < INSTANT_YEARS[1]:
+        raise ValueError(
+            f"{value.isoformat()} is outside the years {INSTANT_YEARS[0]}–{INSTANT_YEARS[1] - 1} "
+            "an instant may take"
+        )
     if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            raise ValueError(
-                f"{value.isoformat()} has a time but no UTC offset; write it with one, for "
-                f"example {value.isoformat()}-05:00 for US Eastern standard time"
-            )
         return value.astimezone(dt.UTC)
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time(0, 0), EASTERN).astimezone(dt.UTC)
-    raise ValueError(f"{value!r} is not a date or date-time")
+    return dt.datetime.combine(value, dt.time(0, 0), EASTERN).astimezone(dt.UTC)
 
 
 def _date(value: Any) -> Any:

@@ -79,17 +79,24 @@ def read_raw(path: Path) -> pl.DataFrame:
     if not path.exists():
         raise TableError(f"{path}: no such file")
     if path.suffix.lower() == ".parquet":
-        frame = pl.read_parquet(path)
+        try:
+            frame = pl.read_parquet(path)
+        except (pl.exceptions.PolarsError, OSError) as error:
+            raise TableError(f"{path}: not a readable Parquet file: {error}") from None
         frame = frame.with_columns(_as_text(frame, name) for name in frame.columns)
         first_row = 1
     elif path.suffix.lower() == ".csv":
         try:
             frame = pl.read_csv(path, infer_schema=False, comment_prefix="#")
-        except pl.exceptions.ComputeError as error:
+        except pl.exceptions.NoDataError:
+            raise TableError(f"{path}: the file is empty (no header line)") from None
+        except pl.exceptions.PolarsError as error:
             raise TableError(f"{path}: not a readable CSV file: {error}") from None
         first_row = 2  # line 1 is the header
     else:
         raise TableError(f"{path}: give a .csv or .parquet file")
+    if ROW in frame.columns:
+        raise TableError(f"{path}: column {ROW!r} is not a caseload column (the name is reserved)")
     return frame.with_row_index(ROW, offset=first_row)
 
 

@@ -147,8 +147,8 @@ def parse_scenario(data: object, source: str) -> Scenario:
 def load_scenario(path_or_name: str | Path) -> Scenario:
     """A scenario from a YAML file, or a shipped scenario by name."""
     path = Path(path_or_name)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        if not path.exists():
+    if path.suffix in (".yaml", ".yml") or (str(path_or_name) and path.is_file()):
+        if not path.is_file():
             raise ScenarioError(f"{path}: no such file")
         text, source = path.read_text(encoding="utf-8"), str(path)
     else:
