@@ -36,6 +36,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_determinations.py
 	$(BIN)/python benchmarks/bench_audit.py
 	$(BIN)/python benchmarks/bench_exposure.py
+	$(BIN)/python benchmarks/bench_simulation.py
+	$(BIN)/python benchmarks/bench_api_load.py --concurrency 16
 	$(BIN)/python -m pip install --quiet -e '.[test,bench,peers]'
 	$(BIN)/python benchmarks/bench_openfisca.py
 

@@ -2,10 +2,14 @@
 
 The real server is started as a subprocess (``uvicorn cruce.api:app --workers N``, with
 ``CRUCE_RATE_LIMIT=0`` so that the per-client rate limit does not throttle the load generator)
-for each worker count (default 1 and 2). Once ``GET /healthz`` answers, one request is sent and
-its answer checked (200, a determination); then C keep-alive HTTP/1.1 connections (default 32)
-each send the same pre-encoded request again and again, one at a time, for a warm-up (default
-3 s, not counted) and a fixed measured window (default 10 s).
+for each worker count (default 1 and 2). The requests are the shipped example case E1 at 32
+instants spread over 2015–2026 (so over every regime since its entry, and so that a cache of
+answers would not be what is measured); once ``GET /healthz`` answers, each is sent once and its
+answer checked (200, a determination). Then C keep-alive HTTP/1.1 connections (default 32),
+opened one after another during the warm-up, send them in turn, one request at a time per
+connection, for a warm-up (default 3 s, not counted) and a fixed measured window (default 10 s).
+The CPU time of each server process is reported, which shows how the connections were shared
+between the workers.
 
 The load generator is deliberately cheap — one asyncio loop on raw ``asyncio.open_connection``
 sockets, request bytes encoded once, responses read by their Content-Length — so that it takes
@@ -59,9 +63,17 @@ DEFAULT_WORKERS = (1, 2)
 CONCURRENCY = 32
 WARMUP_S = 3.0
 DURATION_S = 10.0
-AT = "2019-08-15"
+INSTANTS = 32  # the example case at this many dates from FIRST_DAY to LAST_DAY
+FIRST_DAY = dt.date(2015, 10, 2)  # the day after E1's last entry
+LAST_DAY = dt.date(2026, 6, 30)
 STARTUP_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
+# Connections open one after another, this far apart (during the warm-up), as clients arrive:
+# opened all at once, one uvicorn worker accepts them all (asyncio accepts every pending
+# connection when it wakes), and keep-alive connections stay with the worker that accepted them.
+STAGGER_S = 0.02
+OPEN_LOOP_SERVED = 0.99  # open loop: share of the offered rate that must be answered
+OTHER_LOAD_WARNING = 0.1  # cores used by other processes than the server and the generator
 
 
 # --------------------------------------------------------------------------------------------
@@ -162,9 +174,10 @@ def stop_server(server: Server) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(server.process.pid, signal.SIGKILL)
             server.process.wait()
-    # Workers left behind by a killed master are in the same group: make sure they are gone.
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(server.process.pid, signal.SIGKILL)
+    # Workers left behind by a killed master are still in its session: make sure they are gone.
+    if server_pids(server):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(server.process.pid, signal.SIGKILL)
     server.log.unlink(missing_ok=True)
 
 
@@ -212,9 +225,28 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> list[float]:
     return sorted((round(after[pid] - before.get(pid, 0.0), 2) for pid in after), reverse=True)
 
 
+def machine_busy_s() -> float | None:
+    """CPU seconds the whole machine has been busy (all CPUs, not idle or waiting), from
+    /proc/stat; None where unavailable."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return None
+    ticks = [int(value) for value in fields[:8]]  # user nice system idle iowait irq softirq steal
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 # --------------------------------------------------------------------------------------------
 # The request
 # --------------------------------------------------------------------------------------------
+
+
+def spread_days(count: int, first: dt.date = FIRST_DAY, last: dt.date = LAST_DAY) -> list[str]:
+    """``count`` ISO dates evenly spread from ``first`` to ``last``."""
+    if count == 1:
+        return [first.isoformat()]
+    step = (last - first).days / (count - 1)
+    return [(first + dt.timedelta(days=round(step * i))).isoformat() for i in range(count)]
 
 
 def request_body(at: str, counterfactuals: bool) -> bytes:
@@ -238,20 +270,28 @@ def encode_request(port: int, body: bytes) -> bytes:
     return head.encode("ascii") + body
 
 
-def check_determination(port: int, body: bytes) -> dict[str, Any]:
-    """One request before timing: it must be 200 and a determination."""
-    status, raw, headers = http("POST", port, PATH, body)
-    if status != 200:
-        raise RuntimeError(f"POST {PATH} answered {status}, not 200:\n{raw[:2000]!r}")
-    data = json.loads(raw)
-    questions = {o.get("question") for o in data.get("outcomes", [])}
-    if not data.get("regime") or not {"expedited_removal", "procedure"} <= questions:
-        raise RuntimeError(f"POST {PATH} did not answer a determination:\n{raw[:2000]!r}")
+def check_determinations(port: int, bodies: list[bytes]) -> dict[str, Any]:
+    """Each request once before timing: each must be 200 and a determination."""
+    regimes, sizes, content_types, questions = [], [], set(), set()
+    for body in bodies:
+        status, raw, headers = http("POST", port, PATH, body)
+        if status != 200:
+            raise RuntimeError(f"POST {PATH} answered {status}, not 200:\n{raw[:2000]!r}")
+        data = json.loads(raw)
+        asked = {o.get("question") for o in data.get("outcomes", [])}
+        if not data.get("regime") or not {"expedited_removal", "procedure"} <= asked:
+            raise RuntimeError(f"POST {PATH} did not answer a determination:\n{raw[:2000]!r}")
+        regimes.append(data["regime"])
+        sizes.append(len(raw))
+        content_types.add(headers.get("content-type"))
+        questions |= asked
     return {
-        "regime": data["regime"],
+        "regimes": sorted(set(regimes), key=regimes.index),
         "questions": sorted(q for q in questions if q),
-        "response_bytes": len(raw),
-        "content_type": headers.get("content-type"),
+        "response_bytes_min": min(sizes),
+        "response_bytes_max": max(sizes),
+        "response_bytes_mean": round(statistics.fmean(sizes)),
+        "content_types": sorted(t for t in content_types if t),
     }
 
 
@@ -290,23 +330,63 @@ class Tally:
 
     latencies_ns: list[int]
     completed_in_window: int
+    completed: int  # warm-up included
     statuses: Counter
     reconnects: int
 
 
+@dataclass
+class Pacer:
+    """Open loop: request k is due at ``begin + k / rate``; a free connection sends it then (or at
+    once if it is late), and its latency counts from when it was due, so that a server falling
+    behind shows as latency instead of being hidden by a slower load (coordinated omission)."""
+
+    begin: int
+    interval_ns: float
+    issued: int = 0
+
+    def next_due(self) -> int:
+        due = self.begin + int(self.issued * self.interval_ns)
+        self.issued += 1
+        return due
+
+
 async def one_connection(
-    port: int, request: bytes, measure_from: int, stop_at: int, tally: Tally
+    port: int,
+    requests: list[bytes],
+    first: int,
+    measure_from: int,
+    stop_at: int,
+    tally: Tally,
+    opening: asyncio.Lock | None,
+    pacer: Pacer | None = None,
 ) -> None:
-    reader, writer = await asyncio.open_connection(HOST, port)
+    """Send ``requests`` in turn from the ``first``, one at a time, until ``stop_at``: each as
+    soon as the previous answer is read (closed loop), or when ``pacer`` says it is due. With
+    ``opening``, connect only after the previous connection has, and STAGGER_S later."""
+    if opening is None:
+        reader, writer = await asyncio.open_connection(HOST, port)
+    else:
+        async with opening:
+            reader, writer = await asyncio.open_connection(HOST, port)
+            await asyncio.sleep(STAGGER_S)
     clock = time.perf_counter_ns
+    turn = first
     try:
         while True:
-            start = clock()
+            if pacer is None:
+                start = clock()
+            else:
+                start = pacer.next_due()
+                if start - clock() > 0:
+                    await asyncio.sleep((start - clock()) / 1e9)
             if start >= stop_at:
                 return
-            writer.write(request)
+            writer.write(requests[turn % len(requests)])
+            turn += 1
             status, _, close = await read_response(reader)
             done = clock()
+            tally.completed += 1
             if start >= measure_from:
                 tally.latencies_ns.append(done - start)
                 tally.statuses[status] += 1
@@ -325,14 +405,23 @@ async def one_connection(
 
 
 async def generate_load(
-    port: int, request: bytes, concurrency: int, warmup_s: float, duration_s: float
+    port: int,
+    requests: list[bytes],
+    concurrency: int,
+    warmup_s: float,
+    duration_s: float,
+    burst: bool = False,
+    rate: float | None = None,
 ) -> Tally:
-    tally = Tally([], 0, Counter(), 0)
+    tally = Tally([], 0, 0, Counter(), 0)
     begin = time.perf_counter_ns()
     measure_from = begin + int(warmup_s * 1e9)
     stop_at = measure_from + int(duration_s * 1e9)
+    opening = None if burst else asyncio.Lock()
+    pacer = Pacer(begin, 1e9 / rate) if rate else None
     tasks = [
-        one_connection(port, request, measure_from, stop_at, tally) for _ in range(concurrency)
+        one_connection(port, requests, i, measure_from, stop_at, tally, opening, pacer)
+        for i in range(concurrency)
     ]
     await asyncio.gather(*tasks)
     return tally
@@ -350,6 +439,7 @@ class LoadRun:
 
     workers: int
     concurrency: int
+    offered_rate: float | None  # open loop: requests/s sent on schedule; None: closed loop
     warmup_s: float
     duration_s: float
     requests: int
@@ -368,13 +458,13 @@ class LoadRun:
     server_cpu_ms_per_request: float | None
     server_cpu_s_per_process: list[float]
     client_cpu_s: float
-    response_bytes: int
+    other_load_cores: float | None
 
 
-def measure(workers: int, args: argparse.Namespace, body: bytes) -> tuple[LoadRun, dict]:
+def measure(workers: int, args: argparse.Namespace, bodies: list[bytes]) -> tuple[LoadRun, dict]:
     with running_server(workers, args.app) as server:
-        checked = check_determination(server.port, body)
-        request = encode_request(server.port, body)
+        checked = check_determinations(server.port, bodies)
+        requests = [encode_request(server.port, body) for body in bodies]
         processes = len(server_pids(server))
         progress(
             f"{workers} worker(s): {args.concurrency} connections, {args.warmup:g} s warm-up, "
@@ -382,23 +472,36 @@ def measure(workers: int, args: argparse.Namespace, body: bytes) -> tuple[LoadRu
         )
         # CPU is sampled around the whole load (warm-up included), then scaled to the window.
         cpu_before, client_before = server_cpu(server), time.process_time()
+        busy_before = machine_busy_s()
         wall_before = time.perf_counter()
         tally = asyncio.run(
-            generate_load(server.port, request, args.concurrency, args.warmup, args.duration)
+            generate_load(
+                server.port,
+                requests,
+                args.concurrency,
+                args.warmup,
+                args.duration,
+                args.burst,
+                args.rate,
+            )
         )
         wall = time.perf_counter() - wall_before
         cpu_after, client_cpu = server_cpu(server), time.process_time() - client_before
+        busy_after = machine_busy_s()
     samples = sorted(ns / 1e6 for ns in tally.latencies_ns)
     if not samples:
         raise RuntimeError(f"no request completed in the measured window ({workers} workers)")
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
     errors = sum(count for status, count in tally.statuses.items() if status != 200)
     per_process = cpu_used(cpu_before, cpu_after)
+    other = None
+    if busy_before is not None and busy_after is not None and per_process:
+        other = max(busy_after - busy_before - sum(per_process) - client_cpu, 0.0) / wall
     cpu = sum(per_process) if per_process else None
-    total_requests = tally.completed_in_window * wall / args.duration  # ≈ all, for CPU/request
     run = LoadRun(
         workers=workers,
         concurrency=args.concurrency,
+        offered_rate=args.rate,
         warmup_s=args.warmup,
         duration_s=args.duration,
         requests=len(samples),
@@ -414,10 +517,10 @@ def measure(workers: int, args: argparse.Namespace, body: bytes) -> tuple[LoadRu
         reconnects=tally.reconnects,
         server_processes=processes,
         server_cpu_s=None if cpu is None else round(cpu, 2),
-        server_cpu_ms_per_request=None if cpu is None else round(cpu / total_requests * 1e3, 3),
+        server_cpu_ms_per_request=None if cpu is None else round(cpu / tally.completed * 1e3, 3),
         server_cpu_s_per_process=per_process,
         client_cpu_s=round(client_cpu, 2),
-        response_bytes=checked["response_bytes"],
+        other_load_cores=None if other is None else round(other, 2),
     )
     return run, checked
 
@@ -454,20 +557,34 @@ def environment() -> dict[str, Any]:
     }
 
 
+def load_of(run: LoadRun) -> str:
+    loop = f"open loop at {run.offered_rate:,.0f}/s" if run.offered_rate else "closed loop"
+    return f"{run.workers} worker(s), {run.concurrency} connections, {loop}"
+
+
+def keeps_up(run: LoadRun) -> bool:
+    """At least the budget's requests/s: measured (closed loop), or offered and served (open
+    loop: all but 1% of the offered rate answered in the window)."""
+    if run.offered_rate:
+        served = run.requests_per_s >= OPEN_LOOP_SERVED * run.offered_rate
+        return served and run.offered_rate >= THROUGHPUT_BUDGET_RPS
+    return run.requests_per_s >= THROUGHPUT_BUDGET_RPS
+
+
 def budgets(runs: list[LoadRun]) -> list[dict[str, Any]]:
     checks = []
     for run in runs:
         checks.append(
             {
-                "what": f"requests/s, {run.workers} worker(s), {run.concurrency} connections",
+                "what": f"requests/s, {load_of(run)}",
                 "budget": f">= {THROUGHPUT_BUDGET_RPS:,.0f}",
                 "value": run.requests_per_s,
-                "pass": run.requests_per_s >= THROUGHPUT_BUDGET_RPS,
+                "pass": keeps_up(run),
             }
         )
         checks.append(
             {
-                "what": f"p99 ms, {run.workers} worker(s), {run.concurrency} connections",
+                "what": f"p99 ms, {load_of(run)}",
                 "budget": f"< {P99_BUDGET_MS:g}",
                 "value": run.p99_ms,
                 "pass": run.p99_ms < P99_BUDGET_MS,
@@ -478,11 +595,7 @@ def budgets(runs: list[LoadRun]) -> list[dict[str, Any]]:
 
 def met_by(runs: list[LoadRun]) -> list[int]:
     """Worker counts that meet both halves of the budget at once."""
-    return [
-        run.workers
-        for run in runs
-        if run.requests_per_s >= THROUGHPUT_BUDGET_RPS and run.p99_ms < P99_BUDGET_MS
-    ]
+    return [run.workers for run in runs if keeps_up(run) and run.p99_ms < P99_BUDGET_MS]
 
 
 def print_report(
@@ -493,10 +606,17 @@ def print_report(
         f"uvicorn {env['uvicorn']} ({env['uvicorn_loop']} + {env['uvicorn_http']}), "
         f"FastAPI {env['fastapi']}, Starlette {env['starlette']}, Pydantic {env['pydantic']}"
     )
+    days = checked["days"]
+    span = days[0] if len(days) == 1 else f"{len(days)} dates from {days[0]} to {days[-1]}"
     print(
-        f"\nPOST {PATH}, the example case E1 at {checked['at']} (regime {checked['regime']}), "
-        f"{checked['request_bytes']:,} B request, {checked['response_bytes']:,} B response; "
-        "keep-alive HTTP/1.1 on loopback"
+        f"\nPOST {PATH}, the example case E1 at {span} ({len(checked['regimes'])} regimes), "
+        f"{checked['request_bytes']:,} B requests, {checked['response_bytes_min']:,}–"
+        f"{checked['response_bytes_max']:,} B answers; keep-alive HTTP/1.1 on loopback, "
+        + (
+            f"open loop at {runs[0].offered_rate:,.0f} requests/s"
+            if runs[0].offered_rate
+            else "closed loop (each connection sends as soon as it has its answer)"
+        )
     )
     print(
         f"{'workers':>7}{'conns':>6}{'requests':>10}{'req/s':>9}{'p50 ms':>8}{'p90 ms':>8}"
@@ -517,6 +637,12 @@ def print_report(
         "  srv CPU s   user+system CPU of the server's processes over warm-up and window;\n"
         "              CPU ms/req: that per request; client CPU s: the load generator's own"
     )
+    for run in runs:
+        if run.other_load_cores is not None and run.other_load_cores > OTHER_LOAD_WARNING:
+            print(
+                f"  warning: {run.workers} worker(s): other processes kept "
+                f"{run.other_load_cores:.2f} cores busy during the run; its numbers are low"
+            )
     for run in runs:
         if len(run.server_cpu_s_per_process) > 1:
             shares = ", ".join(f"{cpu:.1f}" for cpu in run.server_cpu_s_per_process)
@@ -551,7 +677,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=CONCURRENCY, help="connections")
     parser.add_argument("--warmup", type=float, default=WARMUP_S, help="seconds, not counted")
     parser.add_argument("--duration", type=float, default=DURATION_S, help="measured seconds")
-    parser.add_argument("--at", default=AT, help="the instant of the determinations")
+    parser.add_argument("--instants", type=int, default=INSTANTS, help="dates the case is at")
+    parser.add_argument("--at", help="one instant for every request (instead of --instants)")
+    parser.add_argument(
+        "--burst", action="store_true", help="open all connections at once (not staggered)"
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="open loop: send this many requests/s on schedule (default: closed loop, each "
+        "connection sends its next request as soon as it has the answer)",
+    )
     parser.add_argument("--app", default=APP, help="the ASGI app to serve (to compare variants)")
     parser.add_argument("--counterfactuals", action="store_true", help="ask for them too")
     parser.add_argument("--output", type=Path, default=RESULTS_PATH)
@@ -562,14 +698,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     env = environment()
-    body = request_body(args.at, args.counterfactuals)
+    days = [args.at] if args.at else spread_days(args.instants)
+    bodies = [request_body(day, args.counterfactuals) for day in days]
     runs, checked = [], {}
     for workers in args.workers:
-        run, checked = measure(workers, args, body)
+        run, checked = measure(workers, args, bodies)
         runs.append(run)
         if run.errors:
             print(f"error: {run.errors} non-200 answers: {run.statuses}", file=sys.stderr)
-    checked.update(at=args.at, request_bytes=len(body))
+    checked.update(days=days, request_bytes=max(len(body) for body in bodies))
     checks = budgets(runs)
     print_report(env, checked, runs, checks)
     errors = sum(run.errors for run in runs)
@@ -581,14 +718,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "app": args.app,
                 "endpoint": f"POST {PATH}",
                 "case": EXAMPLE.stem,
-                "at": args.at,
+                "at": days,
                 "counterfactuals": args.counterfactuals,
                 "workers": args.workers,
                 "concurrency": args.concurrency,
+                "connections_opened": "at once" if args.burst else f"{STAGGER_S} s apart",
+                "loop": f"open, {args.rate:g} requests/s offered" if args.rate else "closed",
                 "warmup_s": args.warmup,
                 "duration_s": args.duration,
                 "rate_limit_env": {"CRUCE_RATE_LIMIT": "0"},
-                "request_bytes": len(body),
+                "request_bytes": max(len(body) for body in bodies),
             },
             "checked_response": checked,
             "runs": [asdict(run) for run in runs],
