@@ -32,8 +32,9 @@ body { font-family: system-ui, sans-serif; max-width: 62rem; margin: 1.5rem auto
 .why { font-size: .9rem; } .cite { color: #555; font-size: .8rem; }
 fieldset { border: 1px solid #ccc; margin: .6rem 0; } label { margin-right: 1rem; }
 .error { color: #b3261e; font-weight: 600; }
-table.regimes { border-collapse: collapse; margin-top: 1rem; font-size: .8rem; }
-table.regimes td, table.regimes th { border: 1px solid #ddd; padding: .2rem .4rem; }
+.regimes-row { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(16rem, 1fr);
+               gap: .6rem; overflow-x: auto; padding-bottom: .5rem; }
+.regime ul { padding-left: 1rem; font-size: .85rem; } .regime li { margin: .25rem 0; }
 button { margin-top: 1rem; font-size: 1rem; padding: .5rem 1.2rem; }
 :focus { outline: 3px solid #1a73e8; }
 """
@@ -109,27 +110,40 @@ def _card(determination: Determination) -> str:
     return '<div class="cards">' + "".join(parts) + "</div>"
 
 
-def _side_by_side(case) -> str:
-    """The same person in every regime (``cruce compare``): one row per regime."""
-    results = compare(case)
-    questions = list(results[0].outcomes)
-    head = "".join(f"<th>{html.escape(q.replace('_', ' '))}</th>" for q in questions)
+def _regime_card(result: Determination) -> str:
+    """One regime's result card: each question's answer, why (with citations), what is unknown."""
+    name = html.escape(result.regime or "no named regime")
+    if result.timeline != "actual":
+        name += " (hypothetical)"
     rows = []
-    for result in results:
-        name = html.escape(result.regime or "—")
-        if result.timeline != "actual":
-            name += " (hypothetical)"
-        cells = "".join(
-            f'<td class="code">{html.escape(r.outcome)}</td>' for r in result.outcomes.values()
+    for outcome in result.outcomes.values():
+        unknown = outcome.depends_on + outcome.unsettled
+        why = "; ".join(
+            html.escape(r.text) + (f" ({html.escape(_cites(r.citations))})" if r.citations else "")
+            for r in outcome.reasons
+            if r.depth == 1 and r.text
         )
         rows.append(
-            f'<tr><th scope="row">{name}</th><td>{html.escape(show(result.at))}</td>{cells}</tr>'
+            f"<li>{html.escape(outcome.question.replace('_', ' '))}: "
+            f'<span class="code">{html.escape(outcome.outcome)}</span> '
+            f"({html.escape(outcome.modality)})"
+            + (f"<br><em>unknown:</em> {html.escape(', '.join(unknown))}" if unknown else "")
+            + (f'<details class="why"><summary>Why</summary>{why}</details>' if why else "")
+            + "</li>"
         )
     return (
-        '<div style="overflow-x:auto"><table class="regimes"><caption>The same person in every '
-        "regime, 2014–2026 and the 2017 hypothetical (the whole case moved in time; durations "
-        "unchanged)</caption><thead><tr><th>regime</th><th>decided at</th>"
-        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f'<div class="card regime" role="listitem"><h3>{name}</h3><p class="cite">decided at '
+        f"{html.escape(show(result.at))}</p><ul>{''.join(rows)}</ul></div>"
+    )
+
+
+def _side_by_side(case) -> str:
+    """The same person in every regime (``cruce compare``): a result card per regime."""
+    cards = "".join(_regime_card(result) for result in compare(case))
+    return (
+        "<h2>The same person in every regime</h2><p>2014–2026 and the 2017 hypothetical: the "
+        "whole case moved in time, durations unchanged.</p>"
+        f'<div class="regimes-row" role="list">{cards}</div>'
     )
 
 
