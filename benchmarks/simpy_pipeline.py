@@ -8,7 +8,9 @@ but every person is an entity with its own SimPy process and events:
   (mean: the month's encounters × the cell's share), each arriving at a uniform instant of the
   month as its own process. The person is routed to a pathway with the probabilities
   ``pathway_shares`` gives for the cell that month (computed as ``pipeline.run`` computes them).
-- **Pathways.** Expedited removal and reinstatement: removed at once (CBP custody, days).
+- **Pathways.** Expedited removal and reinstatement: removed in the month; a share
+  (``border_removals_booked_by_ice``) is booked into an ICE bed first, the rest leave from CBP
+  custody.
   Credible fear: held in an ICE bed if one is free; fear found (the month's rate) → the
   non-detained docket, else removed. Notice to appear: ICE seeks to detain a share
   (``detained_share_240``); if a bed is free the case goes on the detained docket, else the
@@ -130,6 +132,7 @@ class Pipeline:
         self.beds = simpy.Container(self.env, capacity=math.ceil(max(self.capacity)) + 1)
         self.stay = inputs.length_of_stay_days.tolist()
         self.fear_found = inputs.fear_found_rate.tolist()
+        self.booked = draw.get("border_removals_booked_by_ice", 0.0)
         # Court.
         self.dockets = simpy.PriorityStore(self.env)
         self.filed = itertools.count()
@@ -171,6 +174,8 @@ class Pipeline:
         count("encounters", month)
         pathway = min(bisect.bisect_right(cumulative, rand() * cumulative[-1]), len(PATHWAYS) - 1)
         if pathway in (_PATHWAY["expedited_removal"], _PATHWAY["reinstated"]):
+            if rand() < self.booked:  # held by ICE until removed; the rest leave from CBP
+                self.admit(month)
             count("removals", month)
         elif pathway == _PATHWAY["credible_fear"]:
             self.admit(month)

@@ -104,7 +104,8 @@ def run_replicates(
         return np.stack(results)
     from distributed import as_completed
 
-    shared = client.scatter(prepared, broadcast=True)
+    # hash=False: a fresh key per call, so a previous call releasing its copy cannot race this one
+    shared = client.scatter(prepared, broadcast=True, hash=False)
     batches = [range(i, min(i + BATCH, count)) for i in range(0, count, BATCH)]
     futures = client.map(
         replicate_batch,

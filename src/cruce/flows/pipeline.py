@@ -158,7 +158,7 @@ def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) ->
         overflow = max(detained - released + admissions - capacity, 0.0)
         detained = detained - released + admissions - overflow
         docket_detained = seek_detention + arrests - interior_er
-        kept = 1.0 - overflow / admissions if admissions else 1.0
+        kept = max(0.0, 1.0 - overflow / admissions) if admissions else 1.0
         receipts = np.array(
             [
                 docket_detained * kept,
