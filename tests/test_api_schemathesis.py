@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from conftest import case_data, instants
-from cruce.api import app
+from cruce.api import LIMIT, app
 from cruce.facts import FACT_KINDS
 from cruce.logic import FactKind
 from cruce.timeline import regimes
@@ -47,14 +47,11 @@ EXAMPLES = settings(max_examples=50, deadline=None)
 
 @pytest.fixture(autouse=True, scope="module")
 def _no_rate_limit():
-    """The per-client rate limit off (CRUCE_RATE_LIMIT=0), so that generated requests are not
-    429s: the app reads the variable when it is imported, which may have been earlier."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CRUCE_RATE_LIMIT", "0")
-        limit = getattr(app.state, "rate_limit", None)
-        if limit is not None:
-            patch.setattr(app.state, "rate_limit", type(limit)(0))
-        yield
+    """The per-client rate limit off, so that generated requests are not 429s."""
+    saved = LIMIT.rate
+    LIMIT.set_rate(0)
+    yield
+    LIMIT.set_rate(saved)
 
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from cruce import browser
-from cruce.api import RateLimit, app
+from cruce.api import LIMIT, app
 
 client = TestClient(app)
 
@@ -59,12 +59,12 @@ def test_exposure_compares_regimes_on_a_synthetic_population() -> None:
 
 
 def test_rate_limit_answers_429_with_retry_after() -> None:
-    saved = app.state.rate_limit
-    app.state.rate_limit = RateLimit(1)
+    saved = LIMIT.rate
+    LIMIT.set_rate(1)
     try:
         codes = [client.get("/healthz").status_code for _ in range(5)]
     finally:
-        app.state.rate_limit = saved
+        LIMIT.set_rate(saved)
     assert codes[:2] == [200, 200] and codes[-1] == 429
     assert client.get("/healthz").status_code == 200
 

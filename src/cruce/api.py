@@ -135,8 +135,13 @@ class RateLimit:
     ``CRUCE_RATE_LIMIT`` sets the rate (0 turns the limit off, e.g. for a load test)."""
 
     def __init__(self, rate: float) -> None:
-        self.rate, self.burst = rate, max(2 * rate, 1)
         self._buckets: dict[str, tuple[float, float]] = {}
+        self.set_rate(rate)
+
+    def set_rate(self, rate: float) -> None:
+        """A new rate for every client (0: no limit)."""
+        self.rate, self.burst = rate, max(2 * rate, 1)
+        self._buckets.clear()
 
     def allow(self, client: str) -> bool:
         if self.rate <= 0:
@@ -150,7 +155,7 @@ class RateLimit:
         return tokens >= 1
 
 
-app.state.rate_limit = RateLimit(float(os.environ.get("CRUCE_RATE_LIMIT", "100")))
+LIMIT = RateLimit(float(os.environ.get("CRUCE_RATE_LIMIT", "100")))
 
 
 def _problem_response(status: int, title: str, detail: str, **headers: str) -> JSONResponse:
@@ -174,8 +179,8 @@ class Guard:
             return
         client = scope["client"][0] if scope.get("client") else "unknown"
         refusal = None
-        if not app.state.rate_limit.allow(client):
-            limit = app.state.rate_limit.rate
+        if not LIMIT.allow(client):
+            limit = LIMIT.rate
             refusal = _problem_response(
                 429,
                 "Too many requests",
