@@ -7,7 +7,7 @@ but every person is an entity with its own SimPy process and events:
 - **Encounters.** Each month, each group × nationality cell has a Poisson number of encounters
   (mean: the month's encounters × the cell's share), each arriving at a uniform instant of the
   month as its own process. The person is routed to a pathway with the probabilities
-  ``pathway_shares`` gives for the cell that month (computed as ``pipeline.run`` computes them).
+  ``pipeline.pathway_probabilities`` gives for the cell that month (as ``pipeline.run`` uses them).
 - **Pathways.** Expedited removal and reinstatement: removed in the month; a share
   (``border_removals_booked_by_ice``) is booked into an ICE bed first, the rest leave from CBP
   custody.
@@ -52,8 +52,8 @@ import numpy as np
 import simpy
 
 from cruce.flows.inputs import GROUPS, NATIONALITIES
-from cruce.flows.pathways import PATHWAYS, Shares, pathway_shares
-from cruce.flows.pipeline import Prepared
+from cruce.flows.pathways import PATHWAYS
+from cruce.flows.pipeline import Prepared, pathway_probabilities
 from cruce.flows.workforce import cooperation, headcount
 
 METRICS = (
@@ -110,21 +110,7 @@ class Pipeline:
         self.days = days
         self.starts = list(itertools.accumulate([0, *days[:-1]]))
         # Routing: the same pathway shares as pipeline.run, as cumulative probabilities.
-        shares = Shares(
-            at_port=inputs.at_port_share,
-            fear=np.clip(inputs.fear_share * draw["fear_share_multiplier"], 0, 1),
-            prior_order=draw["prior_removal_order_share"],
-            screen_cleared=draw["tvpra_screen_cleared_share"],
-            family_child=draw["family_child_share"],
-        )
-        by_pathway = pathway_shares(
-            prepared.border,
-            shares,
-            draw["expedited_removal_use"],
-            draw["return_uptake"],
-            prepared.returns_open,
-        )
-        probabilities = np.clip(by_pathway, 0, None) / by_pathway.sum(-1, keepdims=True)
+        probabilities = pathway_probabilities(prepared, draw)
         self.cumulative = np.cumsum(probabilities, axis=-1).tolist()  # month × g × n × pathway
         self.expected = (inputs.encounters[:, None, None] * inputs.composition).tolist()
         # Detention: one container of beds; the month's capacity is enforced at admission.

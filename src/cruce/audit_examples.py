@@ -9,18 +9,13 @@ from typing import Any
 
 import polars as pl
 
+from cruce.facts import NO_STATUS
+
 EST = dt.timezone(dt.timedelta(hours=-5))
 EDT = dt.timezone(dt.timedelta(hours=-4))
 
 NO_HISTORY = {
-    "is_us_citizen": False,
-    "claimed_status": "NONE",
-    "has_lawful_immigration_status": False,
-    "was_admitted": False,
-    "vwp_applicant": False,
-    "parole_granted": False,
-    "is_stowaway": False,
-    "is_crewman": False,
+    **NO_STATUS,
     "documentary_requirements_waived": False,
     "dhs_charging_other_grounds": False,
     "prior_removal_order_exists": False,

@@ -564,6 +564,19 @@ def fact(name: str) -> Fact:
     return Fact(name, FACT_KINDS[name])
 
 
+# A person with no status, admission, parole or claim — where synthetic and example cases start.
+NO_STATUS = {
+    "is_us_citizen": False,
+    "claimed_status": "NONE",
+    "has_lawful_immigration_status": False,
+    "was_admitted": False,
+    "vwp_applicant": False,
+    "parole_granted": False,
+    "is_stowaway": False,
+    "is_crewman": False,
+}
+
+
 def frame_schema() -> dict[str, pl.DataType]:
     """The Polars schema of a DataFrame of cases: one column per fact, null = unknown."""
     return {name: POLARS_TYPES[kind] for name, kind in FACT_KINDS.items()}

@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from cruce.determine import determine_frame
-from cruce.facts import frame_schema
+from cruce.facts import NO_STATUS, frame_schema
 from cruce.flows.inputs import NATIONALITIES
 from cruce.logic import EASTERN
 from cruce.population import build_population, cases_at
@@ -98,16 +98,9 @@ def border_cohort(instants: list[dt.datetime]) -> pl.DataFrame:
                     "native_country": code,
                     "habitual_residence_country": code,
                     "date_of_birth": _years_before(day, AGES[person]),
-                    "is_us_citizen": False,
-                    "claimed_status": "NONE",
-                    "has_lawful_immigration_status": False,
-                    "was_admitted": False,
-                    "vwp_applicant": False,
-                    "parole_granted": False,
+                    **NO_STATUS,
                     "entry_mode": "LAND_AT_POE" if at_port else "LAND_BETWEEN_POES",
                     "last_entry_date": day,
-                    "is_stowaway": False,
-                    "is_crewman": False,
                     "encounter_datetime": at,
                     "determination_datetime": at,
                     "encounter_distance_to_land_border_air_miles": 5.0,

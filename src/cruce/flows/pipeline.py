@@ -77,10 +77,10 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     return float(values[np.searchsorted(np.cumsum(weights), total / 2)])
 
 
-def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) -> np.ndarray:
-    """One replicate: an array metric × month (rows in ``METRICS`` order)."""
+def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndarray:
+    """For one replicate's draw: each month's, group's and nationality's chances of each
+    pathway (month × group × nationality × PATHWAYS, summing to 1)."""
     inputs = prepared.inputs
-    months = len(inputs.months)
     shares = Shares(
         at_port=inputs.at_port_share,
         fear=np.clip(inputs.fear_share * draw["fear_share_multiplier"], 0, 1),
@@ -95,11 +95,16 @@ def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) ->
         draw["return_uptake"],
         prepared.returns_open,
     )
+    return np.clip(by_pathway, 0, None) / by_pathway.sum(-1, keepdims=True)
+
+
+def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) -> np.ndarray:
+    """One replicate: an array metric × month (rows in ``METRICS`` order)."""
+    inputs = prepared.inputs
+    months = len(inputs.months)
     expected = inputs.encounters[:, None, None] * inputs.composition
     people = rng.poisson(expected)
-    flows = rng.multinomial(
-        people, np.clip(by_pathway, 0, None) / by_pathway.sum(-1, keepdims=True)
-    )
+    flows = rng.multinomial(people, pathway_probabilities(prepared, draw))
     k = {p: i for i, p in enumerate(PATHWAYS)}
     total = flows.sum(axis=(1, 2))  # month × pathway
 
