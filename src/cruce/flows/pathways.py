@@ -27,6 +27,7 @@ from cruce.population import build_population, cases_at
 from cruce.timeline import DatedRow, Timeline
 
 PERSON_TYPES = ("single_adult", "family_adult", "family_child", "uac")
+# Ages of the synthetic persons: the rules only ask whether a person is under 18.
 AGES = {"single_adult": 30, "family_adult": 30, "family_child": 8, "uac": 16}
 # A stand-in nationality for "other": on land, only Mexico or Canada (and Cuba by air) change
 # what the rules say, so any other country gives the same answer.

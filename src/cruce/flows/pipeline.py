@@ -21,7 +21,7 @@ import numpy as np
 
 from cruce.flows.inputs import NATIONALITIES, MonthlyInputs
 from cruce.flows.pathways import PATHWAYS, BorderLaw, InteriorLaw, Shares, pathway_shares
-from cruce.flows.workforce import Agency, cooperation, headcount
+from cruce.flows.workforce import REFERENCE_SANCTUARY_SHARE, Agency, cooperation, headcount
 
 DOCKETS = ("detained", "mpp", "released")
 METRICS = (
@@ -119,7 +119,9 @@ def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) ->
         for name, agency in prepared.agencies.items()
     }
     reach = cooperation(draw["sanctuary_share"], draw["arrest_efficiency_without_cooperation"])
-    reference = cooperation(0.3, draw["arrest_efficiency_without_cooperation"])
+    reference = cooperation(
+        REFERENCE_SANCTUARY_SHARE, draw["arrest_efficiency_without_cooperation"]
+    )
     arrest_rate = (
         prepared.arrests_per_officer_month * draw["interior_arrest_multiplier"] * reach / reference
     )
