@@ -152,7 +152,8 @@ def at_yearly(prepared: Prepared, yearly: float) -> tuple[Prepared, float]:
 def reduced(
     prepared: Prepared, draw: dict[str, float], scale: float
 ) -> tuple[Prepared, dict[str, float]]:
-    """The whole system times ``scale``: encounters, beds, judges, backlog, arrest rate."""
+    """The whole system times ``scale``: encounters, beds, judges, backlog, detained at the
+    start, arrest rate."""
     inputs = prepared.inputs
     small = dataclasses.replace(
         inputs,
@@ -160,6 +161,7 @@ def reduced(
         beds=inputs.beds * scale,
         judges=inputs.judges * scale,
         pending_at_start=inputs.pending_at_start * scale,
+        detained_at_start=inputs.detained_at_start * scale,
     )
     return (
         dataclasses.replace(

@@ -54,7 +54,7 @@ import simpy
 from cruce.flows.inputs import GROUPS, NATIONALITIES
 from cruce.flows.pathways import PATHWAYS
 from cruce.flows.pipeline import Prepared, pathway_probabilities
-from cruce.flows.workforce import cooperation, headcount
+from cruce.flows.workforce import REFERENCE_SANCTUARY_SHARE, cooperation, headcount
 
 METRICS = (
     "encounters",
@@ -139,7 +139,9 @@ class Pipeline:
             self.np_rng,
         )
         reach = cooperation(draw["sanctuary_share"], draw["arrest_efficiency_without_cooperation"])
-        reference = cooperation(0.3, draw["arrest_efficiency_without_cooperation"])
+        reference = cooperation(
+            REFERENCE_SANCTUARY_SHARE, draw["arrest_efficiency_without_cooperation"]
+        )
         rate = (
             prepared.arrests_per_officer_month
             * draw["interior_arrest_multiplier"]
@@ -284,6 +286,9 @@ class Pipeline:
         for i in range(pending):
             self.people += 1
             env.process(self.pending_case(-span + span * (i + 0.5) / pending))
+        for _ in range(round(inputs.detained_at_start)):  # in detention at the start
+            self.people += 1
+            self.env.process(self.detention(0, self.beds.put(1)))
         for group in range(len(GROUPS)):
             for nationality in range(len(NATIONALITIES)):
                 env.process(self.arrivals(group, nationality))

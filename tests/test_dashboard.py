@@ -89,3 +89,32 @@ def test_dashboard_runs_and_compares_two_scenarios_in_chromium(server: str, tmp_
         assert bar.get_attribute("value") is not None
         page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
         chromium.close()
+
+
+def test_a_chunked_body_over_the_limit_is_refused(monkeypatch) -> None:
+    import cruce.api as api
+
+    monkeypatch.setattr(api, "MAX_BODY_BYTES", 100)
+    chunks = (b"x" * 50 for _ in range(10))  # no Content-Length: counted as it arrives
+    answer = client.post(
+        "/v1/determinations", content=chunks, headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 413 and "over 100 bytes" in answer.json()["detail"]
+
+
+def test_seed_zero_is_a_seed_and_duplicates_are_refused() -> None:
+    started = client.post(
+        "/v1/simulations", json={"scenario": "baseline-2014", "seed": 0, "replicates": 1}
+    )
+    assert started.status_code == 202
+    assert _wait(started.json()["id"])["status"] == "done"
+    twice = client.post("/v1/exposure", json={"regimes": ["R-2014", "R-2014"], "size": 1000})
+    assert twice.status_code == 422 and "more than once" in twice.json()["detail"]
+
+
+def test_too_many_waiting_simulations_is_busy(monkeypatch) -> None:
+    import cruce.jobs as jobs
+
+    monkeypatch.setattr(jobs, "MAX_WAITING", 0)
+    busy = client.post("/v1/simulations", json={"scenario": "baseline-2014", "replicates": 1})
+    assert busy.status_code == 503 and "try again later" in busy.json()["detail"]

@@ -58,6 +58,24 @@ def test_every_input_row_cited_is_the_line_it_names() -> None:
         assert shown in text.replace(",", ""), (record, text)
 
 
+def test_nationalities_match_the_published_breakdown() -> None:
+    """FY2017: Mexico from the by-year table, the others from the FY2017 breakdown."""
+    cells = monthly_inputs(month_range(dt.date(2016, 10, 1), 1), Evidence()).composition[0]
+    total = 303_916  # data/swb_usbp_apprehensions_by_nationality.csv, FY2017 "All"
+    published = {"MX": 127_938, "GT": 65_871, "HN": 47_260, "SV": 49_760}
+    for n, name in enumerate(("MX", "GT", "HN", "SV")):
+        assert cells[:, n].sum() == pytest.approx(published[name] / total, abs=0.01), name
+    assert cells[:, 4].sum() > 0.03  # everyone else
+
+
+def test_the_simulated_credible_fear_referrals_reproduce_the_data() -> None:
+    prep, _ = prepared("kelly-2017-as-applied", 12)
+    results = mc.run_replicates(prep, small("kelly-2017-as-applied", 12))
+    referred = metric(results, "pathway_credible_fear").sum(axis=1)
+    published = 78_090  # data/credible_fear.csv FY2017 cf_total
+    assert np.all(np.abs(referred / published - 1) < 0.05)
+
+
 def test_composition_is_a_distribution_and_years_without_data_say_so() -> None:
     evidence = Evidence()
     inputs = monthly_inputs(month_range(dt.date(2019, 10, 1), 12), evidence)
@@ -220,6 +238,11 @@ def test_a_worker_killed_mid_run_loses_nothing() -> None:
         ({"timeline": "kelly-2018"}, r"unknown timeline 'kelly-2018'; valid: actual, kelly"),
         ({"returns_to_mexico": "all"}, r"returns_to_mexico: Input should be 'mpp' or 'part_h"),
         ({"start": "2017-13"}, r"start: String should match pattern"),
+        ({"start": "2199-01", "months": 24}, r"leaves 1990–2199"),
+        (
+            {"parameters": {"time_to_hire_days": {"kind": "fixed", "value": -5}}},
+            r"time_to_hire_days cannot be negative",
+        ),
     ],
 )
 def test_scenario_errors_name_the_field_and_the_choices(change: dict, message: str) -> None:

@@ -32,7 +32,7 @@ from cruce.determine import DeterminationError, determine, to_json
 from cruce.facts import CaseError, _instant, parse_case
 from cruce.flows.inputs import MissingInput
 from cruce.flows.scenario import ScenarioError, load_scenario, parse_scenario, shipped_scenarios
-from cruce.jobs import Jobs
+from cruce.jobs import Busy, Jobs
 from cruce.tables import TableError, read_table
 from cruce.timeline import TimelineError, regimes
 
@@ -76,6 +76,7 @@ PROBLEMS = {
         (415, "Unsupported file type"),
         (422, "Invalid input: the detail names the field"),
         (429, "Too many requests from this address (Retry-After)"),
+        (503, "Too many simulations waiting: try again later"),
     )
 }
 
@@ -112,6 +113,8 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> JSONRe
     """Starlette's errors (an unreadable body, an unknown path, a method not allowed), as
     problems, keeping their headers (``Allow`` on a 405)."""
     problem = Problem(error.status_code, str(error.detail), str(error.detail))
+    if isinstance(error.__cause__, _TooLarge):  # FastAPI wraps what reading the body raised
+        problem = Problem(413, "Request too large", f"the body is over {MAX_BODY_BYTES:,} bytes")
     response = await _problem(request, problem)
     response.headers.update(error.headers or {})
     return response
@@ -165,6 +168,10 @@ def _problem_response(status: int, title: str, detail: str, **headers: str) -> J
     return response
 
 
+class _TooLarge(Exception):
+    """A request body grew past MAX_BODY_BYTES while being read."""
+
+
 class Guard:
     """Rate limit, body size limit and security headers, as plain ASGI middleware (Starlette's
     ``BaseHTTPMiddleware`` costs a task and a stream copy per request)."""
@@ -197,13 +204,31 @@ class Guard:
         if refusal is not None:
             await refusal(scope, receive, send)
             return
+        received, started = 0, False
+
+        async def counted_receive():
+            # a body sent in chunks has no Content-Length: count it as it comes
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_BODY_BYTES:
+                raise _TooLarge
+            return message
 
         async def send_with_headers(message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = [*message.get("headers", []), *self.headers]
             await send(message)
 
-        await self.inner(scope, receive, send_with_headers)
+        try:
+            await self.inner(scope, counted_receive, send_with_headers)
+        except _TooLarge:
+            if started:
+                raise
+            detail = f"the body is over the limit of {MAX_BODY_BYTES:,} bytes"
+            await _problem_response(413, "Request too large", detail)(scope, receive, send)
 
 
 app.add_middleware(Guard)
@@ -493,7 +518,8 @@ def _scenario_of(request: SimulationRequest):
     except (ScenarioError, ValueError) as error:
         raise Problem(422, "Invalid scenario", str(error)) from None
     changes = {"replicates": min(scenario.replicates, MAX_API_REPLICATES)}
-    changes |= {k: v for k, v in (("replicates", request.replicates), ("seed", request.seed)) if v}
+    given = (("replicates", request.replicates), ("seed", request.seed))
+    changes |= {k: v for k, v in given if v is not None}
     return scenario.model_copy(update=changes)
 
 
@@ -509,7 +535,10 @@ def post_simulation(request: SimulationRequest) -> Response:
         monthly_inputs(month_range(scenario.first_month, scenario.months), Evidence(), given)
     except MissingInput as error:
         raise Problem(422, "Missing inputs", str(error)) from None
-    job = JOBS.submit(scenario)
+    try:
+        job = JOBS.submit(scenario)
+    except Busy as error:
+        raise Problem(503, "Busy", f"{error}; try again later") from None
     return _json(job.view(with_bands=False), 202, {"Location": f"/v1/simulations/{job.id}"})
 
 

@@ -44,9 +44,9 @@ def points(instants: list[str], regime_names: list[str]) -> list[Point]:
         try:
             at = _instant(text)
         except ValueError as error:
-            raise TimelineError(f"--at {text!r}: {error}") from None
+            raise TimelineError(f"at {text!r}: {error}") from None
         if at is None:
-            raise TimelineError(f"--at {text!r}: give a date or a date-time")
+            raise TimelineError(f"at {text!r}: give a date or a date-time")
         regime = regime_at(at)
         found.append(Point(f"{text} ({regime.id if regime else 'no named regime'})", at, "actual"))
     known = regimes()
@@ -55,6 +55,9 @@ def points(instants: list[str], regime_names: list[str]) -> list[Point]:
             raise TimelineError(f"no regime {name!r}; valid: {', '.join(known)}")
         regime = known[name]
         found.append(Point(name, regime.start, regime.timeline or "actual"))
+    twice = sorted({p.label for p in found if [q.label for q in found].count(p.label) > 1})
+    if twice:  # the tables sum by point: a point given twice would count everyone twice
+        raise TimelineError(f"given more than once: {', '.join(twice)}")
     return found
 
 

@@ -88,7 +88,8 @@ def _datum(name: str, row: dict, value: float, what: str) -> Datum:
 
 
 def leading_year(text: str) -> int | None:
-    """The fiscal year a label names ("2017", "FY2017", "2021 (thru Q2)"), if it names one."""
+    """The fiscal year a label names ("2017", "FY2017"); None for anything else, such as the
+    partial "2021 (thru Q2)"."""
     found = re.fullmatch(r"(?:FY)?(\d{4})", text.strip())
     return int(found.group(1)) if found else None
 

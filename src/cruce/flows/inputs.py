@@ -24,6 +24,7 @@ COUNTRY_NAMES = {
     "SV": "El Salvador",
     "OTHER": "Other",
 }
+CENTRAL = ("GT", "HN", "SV")
 GROUPS = ("single_adult", "family_unit", "uac")
 _BY_NAME = {name: code for code, name in COUNTRY_NAMES.items() if code != "OTHER"}
 
@@ -88,15 +89,15 @@ GROUP_FAMILY = _group("family_unit_individuals")
 UAC_BY_COUNTRY = {c: _group("unaccompanied_alien_children", n) for n, c in _BY_NAME.items()}
 FAMILY_BY_COUNTRY = {c: _group("family_unit_individuals", n) for n, c in _BY_NAME.items()}
 
-CREDIBLE_FEAR_CASES = yearly(
-    "credible_fear", "credible fear cases received", lambda r: True, lambda r: r["cf_total"]
-)
-CREDIBLE_FEAR_POSITIVE = yearly(
-    "credible_fear", "credible fear found", lambda r: True, lambda r: r["cf_positive"]
-)
-CREDIBLE_FEAR_NEGATIVE = yearly(
-    "credible_fear", "credible fear not found", lambda r: True, lambda r: r["cf_negative"]
-)
+
+def _credible_fear(column: str, what: str) -> Series:
+    """Full fiscal years only (FY2018's row covers October to April)."""
+    return yearly("credible_fear", what, lambda r: not r["partial_year"], lambda r: r[column])
+
+
+CREDIBLE_FEAR_CASES = _credible_fear("cf_total", "credible fear cases received")
+CREDIBLE_FEAR_POSITIVE = _credible_fear("cf_positive", "credible fear found")
+CREDIBLE_FEAR_NEGATIVE = _credible_fear("cf_negative", "credible fear not found")
 
 
 def _detention(metric: str, what: str) -> Series:
@@ -154,10 +155,12 @@ def _country_shares(counts: dict[str, Series], total: Series, year: int, ev: Evi
 def composition(year: int, evidence: Evidence) -> np.ndarray:
     """Shares of the fiscal year's encounters by group × nationality (sums to 1)."""
     mexican = _ratio(APPREHENSIONS_MEXICO, APPREHENSIONS, year, evidence)
-    others = np.array([_ratio(BREAKDOWN[c], BREAKDOWN["All"], year, evidence) for c in _BY_NAME])
-    others = np.append(others, _ratio(BREAKDOWN["Mexico"], BREAKDOWN["All"], year, evidence))
-    # others[:3] = GT, HN, SV; others[3] = Mexico; OTHER is what remains
-    non_mexican = np.append(others[:3], 1.0 - others.sum()) / (1.0 - others[3])
+    # the breakdown's non-Mexican composition: GT, HN, SV and what remains (OTHER)
+    named = np.array(
+        [_ratio(BREAKDOWN[COUNTRY_NAMES[c]], BREAKDOWN["All"], year, evidence) for c in CENTRAL]
+    )
+    in_breakdown = _ratio(BREAKDOWN["Mexico"], BREAKDOWN["All"], year, evidence)
+    non_mexican = np.append(named, 1.0 - named.sum() - in_breakdown) / (1.0 - in_breakdown)
     overall = np.concatenate([[mexican], (1.0 - mexican) * non_mexican])
     uac = _ratio(GROUP_UAC, GROUP_TOTAL, year, evidence)
     family = _ratio(GROUP_FAMILY, GROUP_TOTAL, year, evidence)
@@ -199,7 +202,7 @@ class MonthlyInputs:
     encounters: np.ndarray  # persons per month
     composition: np.ndarray  # month × group × nationality shares
     at_port_share: np.ndarray  # share encountered at a port of entry (OFO)
-    fear_share: np.ndarray  # share referred for a credible fear interview
+    fear_share: np.ndarray  # credible fear cases / encounters (referrals the pipeline reproduces)
     fear_found_rate: np.ndarray  # share of decided credible fear cases found
     beds: np.ndarray
     length_of_stay_days: np.ndarray
@@ -207,6 +210,7 @@ class MonthlyInputs:
     judges: np.ndarray
     pending_at_start: float
     days_pending_at_start: float
+    detained_at_start: float
 
 
 def month_range(start: dt.date, months: int) -> list[dt.date]:
@@ -254,4 +258,5 @@ def monthly_inputs(
         judges=np.array([judges_on(m, evidence) for m in months]),
         pending_at_start=COURT_PENDING.at(before, evidence),
         days_pending_at_start=DAYS_PENDING.at(before, evidence),
+        detained_at_start=DETAINED_POPULATION.at(before, evidence),
     )

@@ -258,11 +258,12 @@ def _parameters() -> dict[str, Parameter]:
         ),
         Parameter(
             "relief_rate_mpp",
-            "share of MPP completions that grant relief",
+            "share of MPP completions with the person present that grant relief",
             "fraction",
-            Fixed(value=relief.value / completed.value),
-            f"data: {relief.ref} / {completed.ref}",
-            (relief, completed),
+            Fixed(value=round(relief.value / (completed.value - in_absentia.value), 4)),
+            f"data: {relief.ref} / ({completed.ref} − {in_absentia.ref}) (different dates: "
+            "approximate)",
+            (relief, completed, in_absentia),
         ),
         Parameter(
             "interior_arrest_multiplier",

@@ -79,23 +79,37 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
 
 def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndarray:
     """For one replicate's draw: each month's, group's and nationality's chances of each
-    pathway (month × group × nationality × PATHWAYS, summing to 1)."""
+    pathway (month × group × nationality × PATHWAYS, summing to 1).
+
+    The share claiming fear is set so that the simulated credible fear referrals — a fear claim
+    by someone expedited removal reaches and DHS processes by it — reproduce the published
+    credible fear cases per encounter of each year (capped at everyone)."""
     inputs = prepared.inputs
-    shares = Shares(
-        at_port=inputs.at_port_share,
-        fear=np.clip(inputs.fear_share * draw["fear_share_multiplier"], 0, 1),
-        prior_order=draw["prior_removal_order_share"],
-        screen_cleared=draw["tvpra_screen_cleared_share"],
-        family_child=draw["family_child_share"],
-    )
-    by_pathway = pathway_shares(
-        prepared.border,
-        shares,
-        draw["expedited_removal_use"],
-        draw["return_uptake"],
-        prepared.returns_open,
-    )
-    return np.clip(by_pathway, 0, None) / by_pathway.sum(-1, keepdims=True)
+    use = draw["expedited_removal_use"]
+
+    def shares(fear: np.ndarray) -> Shares:
+        return Shares(
+            at_port=inputs.at_port_share,
+            fear=fear,
+            prior_order=draw["prior_removal_order_share"],
+            screen_cleared=draw["tvpra_screen_cleared_share"],
+            family_child=draw["family_child_share"],
+        )
+
+    def by_pathway(fear: np.ndarray, expedited_use: float, uptake: float) -> np.ndarray:
+        return pathway_shares(
+            prepared.border, shares(fear), expedited_use, uptake, prepared.returns_open
+        )
+
+    # With no fear claims and full use, the expedited pathway holds everyone ER can reach.
+    reach = by_pathway(np.zeros(len(inputs.months)), 1.0, 0.0)[
+        ..., PATHWAYS.index("expedited_removal")
+    ]
+    reached = (reach * inputs.composition).sum(axis=(1, 2))
+    referred = inputs.fear_share * draw["fear_share_multiplier"]
+    fear = np.clip(referred / np.maximum(reached * use, 1e-12), 0.0, 1.0)
+    probabilities = np.clip(by_pathway(fear, use, draw["return_uptake"]), 0, None)
+    return probabilities / probabilities.sum(-1, keepdims=True)
 
 
 def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) -> np.ndarray:
@@ -142,7 +156,7 @@ def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) ->
     queues = np.zeros((len(DOCKETS), age_bins + months))
     queues[2, :age_bins] = inputs.pending_at_start / age_bins  # ages spread evenly
     filed = np.arange(-age_bins, months, dtype=float)
-    detained = 0.0
+    detained = inputs.detained_at_start  # the previous fiscal year's average population
     for m in range(months):
         days = calendar.monthrange(inputs.months[m].year, inputs.months[m].month)[1]
         arrests = rng.poisson(staff["ice"][0][m] * arrest_rate)
@@ -220,4 +234,12 @@ def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) ->
         out[row["relief_granted"], m] = relief.sum()
         out[row["removal_orders"], m] = orders.sum()
         out[row["detention_cost_usd"], m] = detained * days * inputs.bed_day_cost[m]
+    _hold_last(out[row["median_wait_months"]])
     return out
+
+
+def _hold_last(values: np.ndarray) -> None:
+    """A month with no completion on the docket keeps the last wait seen (in place)."""
+    for m in range(1, len(values)):
+        if np.isnan(values[m]):
+            values[m] = values[m - 1]

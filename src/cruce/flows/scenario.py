@@ -31,7 +31,14 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cruce.facts import _instant
 from cruce.flows.parameters import DISTRIBUTION_KINDS, PARAMETERS, Distribution
@@ -51,6 +58,13 @@ class EncounterInput(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     distribution: Distribution
     note: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _positive(self) -> EncounterInput:
+        low, _ = _support(self.distribution)
+        if low < 0 or self.distribution.mean() <= 0:
+            raise ValueError("encounters must be a distribution of positive numbers")
+        return self
 
 
 class Inputs(BaseModel):
@@ -96,7 +110,17 @@ class Scenario(BaseModel):
             low, high = _support(distribution)
             if PARAMETERS[name].share and (low < 0 or high > 1):
                 raise ValueError(f"{name} is a fraction: its distribution must stay in [0, 1]")
+            if low < 0:
+                raise ValueError(f"{name} cannot be negative: give a distribution with low >= 0")
         return value
+
+    @model_validator(mode="after")
+    def _within_calendar(self) -> Scenario:
+        year, month = map(int, self.start.split("-"))
+        last = year + (month - 1 + self.months - 1) // 12
+        if year < 1990 or last > 2199:
+            raise ValueError(f"start {self.start} + {self.months} months leaves 1990–2199")
+        return self
 
     @property
     def first_month(self) -> dt.date:

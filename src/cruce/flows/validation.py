@@ -42,6 +42,11 @@ def _month_index(day: dt.date) -> int:
     return (day.year - START.year) * 12 + day.month - START.month
 
 
+def _stock_index(day: dt.date) -> int:
+    """The month whose end is nearest a dated count (stocks are month-end values)."""
+    return _month_index(day) - (1 if day.day <= 15 else 0)
+
+
 def run_history() -> tuple[np.ndarray, list[dt.date]]:
     scenario = load_scenario("kelly-2017-as-applied").model_copy(
         update={"months": MONTHS, "replicates": REPLICATES}
@@ -100,13 +105,13 @@ def checks(results: np.ndarray, months: list[dt.date]) -> list[Check]:
         lambda r: r["agency"] == "USBP" and r["metric"] == "agents_total",
     )
     for day, datum in agents:
-        if START <= day < months[-1]:
+        if START < day < months[-1]:
             found.append(
                 Check(
                     "Border Patrol agents",
                     day.isoformat(),
                     datum,
-                    series("headcount_border_patrol")[:, _month_index(day.replace(day=1))],
+                    series("headcount_border_patrol")[:, _stock_index(day)],
                 )
             )
     return found
