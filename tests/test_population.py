@@ -83,7 +83,7 @@ def test_documentable_presence_drives_the_headline() -> None:
 def test_bad_points_are_refused() -> None:
     with pytest.raises(TimelineError, match="valid: R-2014"):
         points([], ["R-1999"])
-    with pytest.raises(TimelineError, match="--at 'soon'"):
+    with pytest.raises(TimelineError, match="at 'soon'"):
         points(["soon"], [])
 
 
