@@ -24,7 +24,7 @@ import enum
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any as AnyType
 from zoneinfo import ZoneInfo
 
@@ -1055,11 +1055,17 @@ class Decision:
 # ---------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _show_instant(value: dt.datetime) -> str:
+    """An instant in US Eastern time (cached: explanations show the same few instants often)."""
+    return value.astimezone(EASTERN).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def _show(value: AnyType) -> str:
     if value is None:
         return "unknown"
     if isinstance(value, dt.datetime):
-        return value.astimezone(EASTERN).strftime("%Y-%m-%d %H:%M %Z")
+        return _show_instant(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, frozenset | set | list | tuple):

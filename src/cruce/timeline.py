@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 import itertools
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Annotated, Any
 
@@ -104,8 +104,13 @@ class DatedRow(BaseModel):
         return tuple(ref.cite() for ref in self.citations)
 
     def interval(self) -> str:
-        end = show(self.end) if self.end else "…"
-        return f"[{show(self.start)}, {end})"
+        return _interval(self.start, self.end)
+
+
+@lru_cache(maxsize=1024)
+def _interval(start: dt.datetime, end: dt.datetime | None) -> str:
+    """A row's interval as text; rows are few and every explanation names some (cached)."""
+    return f"[{show(start)}, {show(end) if end else '…'})"
 
 
 class Table(BaseModel):
@@ -325,6 +330,11 @@ class LawAt(Context):
         self.columns = {}
         self._cache: dict[str, tuple[Kleene, str, tuple[Cite, ...], bool]] = {}
 
+    @cached_property
+    def shown_at(self) -> str:
+        """The instant as explanations write it (once per determination)."""
+        return show(self.at)
+
     def blocked(self, key: str) -> bool:
         """An instrument of this key is in force but a court order blocks it."""
         return self._lookup(key)[3]
@@ -342,7 +352,7 @@ class LawAt(Context):
         value: Kleene
         if instrument is None:
             value = False
-            notes.append(f"nothing of this kind in force at {show(at)}")
+            notes.append(f"nothing of this kind in force at {self.shown_at}")
         else:
             citations += instrument.cites()
             notes.append(f"{instrument.id} in force {instrument.interval()}")
