@@ -49,6 +49,8 @@ from typing import Any
 
 import yaml
 
+from _common import print_checks, save
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "api_load.json"
 EXAMPLE = ROOT / "src" / "cruce" / "examples" / "e1-guatemalan-interior.yaml"
@@ -651,19 +653,12 @@ def print_report(
         f"\nBudget: at least {THROUGHPUT_BUDGET_RPS:,.0f} requests/s, "
         f"p99 under {P99_BUDGET_MS:g} ms"
     )
-    for check in checks:
-        verdict = "PASS" if check["pass"] else "FAIL"
-        print(f"  {verdict}  {check['what']}: {check['value']} (budget {check['budget']})")
+    print_checks(checks)
     met = met_by(runs)
     print(
         "  Budget met with "
         + (f"{', '.join(map(str, met))} worker(s)" if met else "no worker count tried")
     )
-
-
-def save(payload: dict[str, Any], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
 # --------------------------------------------------------------------------------------------

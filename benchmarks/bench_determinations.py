@@ -39,6 +39,7 @@ from typing import Any, get_args
 
 import polars as pl
 
+from _common import print_checks, save
 from cruce.determine import determine, determine_frame
 from cruce.facts import Case, frame_schema, load_case
 from cruce.logic import EASTERN
@@ -602,14 +603,7 @@ def print_report(
         )
     print(MEMORY_LEGEND)
     print("\nBudgets")
-    for check in checks:
-        verdict = "PASS" if check["pass"] else "FAIL"
-        print(f"  {verdict}  {check['what']}: {check['value']} (budget {check['budget']})")
-
-
-def save(payload: dict[str, Any], path: Path = RESULTS_PATH) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print_checks(checks)
 
 
 # --------------------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ import polars as pl
 from openfisca_core.simulations import SimulationBuilder
 
 import cruce
+from _common import save
 from bench_determinations import (
     PRESENCE_CAP_DAYS,
     PRESENCE_SCALE_DAYS,
@@ -544,11 +545,6 @@ def goal(runs: list[SizeRun]) -> list[dict[str, Any]]:
         for run in runs
         if run.ratio_er is not None
     ]
-
-
-def save(payload: dict[str, Any], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
 # --------------------------------------------------------------------------------------------

@@ -45,7 +45,6 @@ import argparse
 import dataclasses
 import datetime as dt
 import importlib.metadata
-import json
 import os
 import platform
 import resource
@@ -58,6 +57,7 @@ from typing import Any
 
 import numpy as np
 
+from _common import print_checks, save
 from cruce.flows.montecarlo import prepare, replicate, run_replicates
 from cruce.flows.pipeline import METRICS, Prepared, run
 from cruce.flows.scenario import Scenario, load_scenario, parse_scenario
@@ -614,14 +614,7 @@ def print_report(payload: dict[str, Any]) -> None:
             f"{batch['speedup']:.2f}x, identical {batch['identical_to_run_replicates']}"
         )
     print("\nBudgets and goals")
-    for check in payload["budgets"]:
-        verdict = "PASS" if check["pass"] else "FAIL"
-        print(f"  {verdict}  {check['what']}: {check['value']} (goal {check['budget']})")
-
-
-def save(payload: dict[str, Any], path: Path = RESULTS_PATH) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print_checks(payload["budgets"], "goal")
 
 
 # --------------------------------------------------------------------------------------------

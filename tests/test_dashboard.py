@@ -85,8 +85,8 @@ def test_dashboard_runs_and_compares_two_scenarios_in_chromium(server: str, tmp_
         page.locator("#status", has_text="Done").wait_for(timeout=60_000)
         assert page.locator("#charts .main-svg").count() >= 6  # every panel drawn by Plotly
         assert "kelly-2017-as-directed" in page.inner_text("#summary")
-        bar = page.locator("#progress-a")
-        assert bar.get_attribute("value") is not None
+        done = page.locator("#progress-a").evaluate("bar => [bar.value, bar.max]")
+        assert done == [8, 8]  # every replicate reported
         page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
         chromium.close()
 
