@@ -1,6 +1,6 @@
 """Load test of the HTTP API on loopback: ``POST /v1/determinations`` against a real server.
 
-The real server is started as a subprocess (``uvicorn cruce.api:app --workers N``, with
+The real server is started as a subprocess (``uvicorn cruce.web.api:app --workers N``, with
 ``CRUCE_RATE_LIMIT=0`` so that the per-client rate limit does not throttle the load generator)
 for each worker count (default 1 and 2). The requests are the shipped example case E1 at 32
 instants spread over 2015–2026 (so over every regime since its entry, and so that a cache of
@@ -56,7 +56,7 @@ RESULTS_PATH = Path(__file__).resolve().parent / "results" / "api_load.json"
 EXAMPLE = ROOT / "src" / "cruce" / "examples" / "e1-guatemalan-interior.yaml"
 HOST = "127.0.0.1"
 PATH = "/v1/determinations"
-APP = "cruce.api:app"
+APP = "cruce.web.api:app"
 
 THROUGHPUT_BUDGET_RPS = 1000.0  # at least 1,000 requests/s ...
 P99_BUDGET_MS = 50.0  # ... with p99 under 50 ms (on 2 cores)

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import polars as pl
 
-from cruce.audit import audit_frame, caseload_columns
-from cruce.audit_examples import TEMPLATES, write_example_caseload
-from cruce.tables import read_table
+from cruce.audit.checks import audit_frame, caseload_columns
+from cruce.audit.examples import TEMPLATES, write_example_caseload
+from cruce.tables.reader import read_table
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "audit.json"
 BUDGET_S = 10.0

@@ -40,9 +40,9 @@ from typing import Any, get_args
 import polars as pl
 
 from _common import print_checks, save
-from cruce.determine import determine, determine_frame
-from cruce.facts import Case, frame_schema, load_case
-from cruce.logic import EASTERN
+from cruce.decide.determination import determine, determine_frame
+from cruce.engine.logic import EASTERN
+from cruce.facts.case import Case, frame_schema, load_case
 
 try:
     import numpy as np
@@ -520,7 +520,7 @@ def cold_start() -> dict[str, float]:
     """Median wall time of a fresh interpreter doing `import cruce` and `cruce --help`."""
     commands = {
         "import cruce": [sys.executable, "-c", "import cruce"],
-        "cruce --help": [sys.executable, "-m", "cruce.cli", "--help"],
+        "cruce --help": [sys.executable, "-m", "cruce.cli.app", "--help"],
     }
     medians = {}
     for name, command in commands.items():

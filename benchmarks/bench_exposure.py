@@ -21,8 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
-from cruce.determine import determine_frame
-from cruce.population import build_population, cases_at
+from cruce.decide.determination import determine_frame
+from cruce.population.synthetic import build_population, cases_at
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "exposure.json"
 BUDGET_S = 3.0

@@ -3,7 +3,7 @@
 Both engines decide the *same rows in the same run*, at one instant, and must agree row for row:
 
 - **Cruce**: ``determine_frame(frame, at)`` (every question), and the expedited-removal question
-  alone, compiled the way ``cruce.determine.compile_with`` compiles all of them;
+  alone, compiled the way ``cruce.decide.determination.compile_with`` compiles all of them;
 - **OpenFisca** (openfisca-core, ``benchmarks/openfisca_er``): a ``SimulationBuilder``
   simulation of the same N persons built from the same values, and ``calculate`` of
   ``expedited_removal_available`` for the day.
@@ -73,12 +73,12 @@ from bench_determinations import (
     progress,
     reset_peak_rss,
 )
-from cruce.determine import determine_frame
-from cruce.facts import frame_schema
+from cruce.decide.determination import determine_frame
+from cruce.engine.logic import EASTERN, eastern_date_expr, shared_stages
+from cruce.facts.case import frame_schema
 from cruce.law import QUESTIONS
 from cruce.law.expedited_removal import ER_AVAILABLE, ER_GROUNDS
-from cruce.logic import EASTERN, eastern_date_expr, shared_stages
-from cruce.timeline import LawAt
+from cruce.law.timeline import LawAt
 from openfisca_er import ANSWER, TIMELINE_PARAMETERS, ExpeditedRemovalSystem
 from openfisca_er.enums import ENUMS, Country, EntryMode, ParoleBasis
 from openfisca_er.inputs import INPUTS

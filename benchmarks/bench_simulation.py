@@ -1,5 +1,5 @@
-"""Benchmarks of the enforcement pipeline (``cruce.flows``): one replicate at full scale, against
-a per-person SimPy model of the same pipeline, and 200 replicates on Dask.
+"""Benchmarks of the enforcement pipeline (``cruce.simulation``): one replicate at full scale,
+against a per-person SimPy model of the same pipeline, and 200 replicates on Dask.
 
 Three things are measured (budgets and goals from the design doc):
 
@@ -58,9 +58,9 @@ from typing import Any
 import numpy as np
 
 from _common import print_checks, save
-from cruce.flows.montecarlo import prepare, replicate, run_replicates
-from cruce.flows.pipeline import METRICS, Prepared, run
-from cruce.flows.scenario import Scenario, load_scenario, parse_scenario
+from cruce.simulation.montecarlo import prepare, replicate, run_replicates
+from cruce.simulation.pipeline import METRICS, Prepared, run
+from cruce.simulation.scenario import Scenario, load_scenario, parse_scenario
 
 try:
     import simpy_pipeline
@@ -342,7 +342,7 @@ def compare(
 
 def _warm_worker() -> str:
     """Run on each worker before timing: import what the replicates need."""
-    import cruce.flows.montecarlo  # noqa: F401
+    import cruce.simulation.montecarlo  # noqa: F401
 
     return "ready"
 

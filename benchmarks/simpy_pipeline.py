@@ -1,4 +1,4 @@
-"""The enforcement pipeline of ``cruce.flows.pipeline`` as a per-person discrete-event model in
+"""The enforcement pipeline of ``cruce.simulation.pipeline`` as a per-person discrete-event model in
 SimPy (the peer of ``bench_simulation.py``; SimPy is a benchmark-only dependency).
 
 Same inputs (a ``Prepared`` and one replicate's parameter ``draw``), same monthly structure,
@@ -51,10 +51,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from cruce.flows.inputs import GROUPS, NATIONALITIES
-from cruce.flows.pathways import PATHWAYS
-from cruce.flows.pipeline import Prepared, pathway_probabilities
-from cruce.flows.workforce import REFERENCE_SANCTUARY_SHARE, cooperation, headcount
+from cruce.simulation.inputs import GROUPS, NATIONALITIES
+from cruce.simulation.pathways import PATHWAYS
+from cruce.simulation.pipeline import Prepared, pathway_probabilities
+from cruce.simulation.workforce import REFERENCE_SANCTUARY_SHARE, cooperation, headcount
 
 METRICS = (
     "encounters",

@@ -11,10 +11,10 @@ import pytest
 import uvicorn
 from hypothesis import strategies as st
 
-from cruce.facts import FACT_KINDS, enum_of
+from cruce.engine.logic import Condition, FactKind, roots, rule_nodes
+from cruce.facts.case import FACT_KINDS, enum_of
 from cruce.law import QUESTIONS
-from cruce.logic import Condition, FactKind, roots, rule_nodes
-from cruce.timeline import actual_timeline
+from cruce.law.timeline import actual_timeline
 
 UTC = dt.UTC
 COUNTRIES = ["MX", "CA", "GT", "HN", "SV", "CU", "VE", "IN", "CN", "HT"]
@@ -105,7 +105,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server():
     """The app served by Uvicorn on a free loopback port, for the browser tests."""
-    from cruce.api import app
+    from cruce.web.api import app
 
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from cruce import browser as cruce_browser
-from cruce.api import app
-from cruce.audit_examples import write_example_caseload
+from cruce.audit.examples import write_example_caseload
+from cruce.web import browser as cruce_browser
+from cruce.web.api import app
 
 client = TestClient(app)
 EXAMPLE = Path(__file__).parents[1] / "src/cruce/examples/e1-guatemalan-interior.yaml"

@@ -36,10 +36,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from conftest import case_data, instants
-from cruce.api import LIMIT, app
-from cruce.facts import FACT_KINDS
-from cruce.logic import FactKind
-from cruce.timeline import regimes
+from cruce.engine.logic import FactKind
+from cruce.facts.case import FACT_KINDS
+from cruce.law.timeline import regimes
+from cruce.web.api import LIMIT, app
 
 # Bounded so that the whole file runs in well under a minute on 2 cores.
 EXAMPLES = settings(max_examples=50, deadline=None)

@@ -9,11 +9,11 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from cruce import browser
-from cruce.audit import CHECKS, audit_file, caseload_columns
-from cruce.audit_examples import TEMPLATES, example_caseload, write_example_caseload
-from cruce.cli import app
-from cruce.tables import TableError, read_table
+from cruce.audit.checks import CHECKS, audit_file, caseload_columns
+from cruce.audit.examples import TEMPLATES, example_caseload, write_example_caseload
+from cruce.cli.app import app
+from cruce.tables.reader import TableError, read_table
+from cruce.web import browser
 
 
 def _found(findings: pl.DataFrame) -> dict[str, set[str]]:

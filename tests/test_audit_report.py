@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 from plotly.offline import get_plotlyjs
 
-from cruce.audit import AT, CHECKS, FINDING_SCHEMA, audit_file
-from cruce.audit_examples import write_example_caseload
-from cruce.audit_report import LISTED, NO_FINDINGS, NOTICE, TITLE, render_report, write_report
+from cruce.audit.checks import AT, CHECKS, FINDING_SCHEMA, audit_file
+from cruce.audit.examples import write_example_caseload
+from cruce.web.audit_report import LISTED, NO_FINDINGS, NOTICE, TITLE, render_report, write_report
 
 EVIL = "<script>alert(1)</script>"
 EVIL_NAME = "<b onmouseover=alert(1)>x.csv"  # a file name has no slash

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import case_data
-from cruce.counterfactuals import modelled_from
-from cruce.determine import determine_at
-from cruce.facts import parse_case
+from cruce.decide.counterfactuals import modelled_from
+from cruce.decide.determination import determine_at
+from cruce.engine.logic import Blocked, InForce, roots, rule_nodes
+from cruce.facts.case import parse_case
 from cruce.law import QUESTIONS
-from cruce.logic import Blocked, InForce, roots, rule_nodes
-from cruce.timeline import LawAt, actual_timeline
+from cruce.law.timeline import LawAt, actual_timeline
 
 TICK = dt.timedelta(microseconds=1)
 BOUNDARIES = [b for b in actual_timeline().boundaries() if b >= modelled_from()]

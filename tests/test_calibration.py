@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from cruce.calibration import (
+from cruce.population.calibration import (
     CONFIDENCE_LEVELS,
     TABLES,
     CalibrationError,

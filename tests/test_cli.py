@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cruce.cli import app
+from cruce.cli.app import app
 
 runner = CliRunner()
 EXAMPLE = "e1-guatemalan-interior"
@@ -93,13 +93,16 @@ def test_help_starts_fast() -> None:
     """A smoke check that --help works from a fresh interpreter (timing is in benchmarks/)."""
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "cruce.cli", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "cruce.cli.app", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "explain" in done.stdout and time.perf_counter() - start < 10
 
 
 def test_docs_facts_is_current() -> None:
-    from cruce.catalogue import facts_markdown
+    from cruce.decide.catalogue import facts_markdown
 
     committed = (Path(__file__).parents[1] / "docs" / "facts.md").read_text("utf-8")
     assert committed == facts_markdown(), "regenerate: cruce facts --markdown > docs/facts.md"
@@ -107,7 +110,7 @@ def test_docs_facts_is_current() -> None:
 
 def test_generated_docs_are_current() -> None:
     """docs/rules.md (the rule catalogue) and docs/coverage.md come from the code."""
-    from cruce.catalogue import coverage_markdown, rules_markdown
+    from cruce.decide.catalogue import coverage_markdown, rules_markdown
 
     docs = Path(__file__).parents[1] / "docs"
     assert (docs / "rules.md").read_text("utf-8") == rules_markdown(), "cruce catalogue"
@@ -115,7 +118,7 @@ def test_generated_docs_are_current() -> None:
 
 
 def test_catalogue_names_every_rule_and_open_question() -> None:
-    from cruce.catalogue import rule_entries, rules_markdown
+    from cruce.decide.catalogue import rule_entries, rules_markdown
 
     text = rules_markdown()
     for entry in rule_entries():

@@ -4,10 +4,10 @@ resolves, every dated row too, and every source in the registry is well formed."
 from __future__ import annotations
 
 from conftest import law_conditions
-from cruce.citations import registry, resolve
+from cruce.engine.logic import Compare, Is, IsIn
 from cruce.law import QUESTIONS
-from cruce.logic import Compare, Is, IsIn
-from cruce.timeline import actual_timeline, hypotheticals, regimes
+from cruce.law.citations import registry, resolve
+from cruce.law.timeline import actual_timeline, hypotheticals, regimes
 
 
 def test_every_citation_on_a_rule_resolves() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cruce.counterfactuals import what_would_change
-from cruce.determine import determine
-from cruce.facts import parse_case
-from cruce.timeline import actual_timeline
+from cruce.decide.counterfactuals import what_would_change
+from cruce.decide.determination import determine
+from cruce.facts.case import parse_case
+from cruce.law.timeline import actual_timeline
 
 EST = dt.timezone(dt.timedelta(hours=-5))
 
@@ -89,7 +89,7 @@ def test_every_counterfactual_really_changes_the_outcome() -> None:
 
 def test_explain_json_carries_what_would_change() -> None:
     determination = determine(parse_case(BASE), at=AT, counterfactuals=True)
-    from cruce.determine import to_json
+    from cruce.decide.determination import to_json
 
     data = to_json(determination)
     procedure = next(o for o in data["outcomes"] if o["question"] == "procedure")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from cruce import browser
-from cruce.api import LIMIT, app
+from cruce.web import browser
+from cruce.web.api import LIMIT, app
 
 client = TestClient(app)
 
@@ -92,7 +92,7 @@ def test_dashboard_runs_and_compares_two_scenarios_in_chromium(server: str, tmp_
 
 
 def test_a_chunked_body_over_the_limit_is_refused(monkeypatch) -> None:
-    import cruce.api as api
+    import cruce.web.api as api
 
     monkeypatch.setattr(api, "MAX_BODY_BYTES", 100)
     chunks = (b"x" * 50 for _ in range(10))  # no Content-Length: counted as it arrives
@@ -113,7 +113,7 @@ def test_seed_zero_is_a_seed_and_duplicates_are_refused() -> None:
 
 
 def test_too_many_waiting_simulations_is_busy(monkeypatch) -> None:
-    import cruce.jobs as jobs
+    import cruce.web.jobs as jobs
 
     monkeypatch.setattr(jobs, "MAX_WAITING", 0)
     busy = client.post("/v1/simulations", json={"scenario": "baseline-2014", "replicates": 1})

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import case_data, instants, law_conditions
-from cruce.determine import determine_at, determine_frame
-from cruce.facts import cases_frame, parse_case
+from cruce.decide.determination import determine_at, determine_frame
+from cruce.facts.case import cases_frame, parse_case
 from cruce.law import QUESTIONS
-from cruce.timeline import LawAt, actual_timeline, timeline_named
+from cruce.law.timeline import LawAt, actual_timeline, timeline_named
 
 CONDITIONS = law_conditions()
 TIMELINES = [actual_timeline(), timeline_named("kelly-2017-as-directed")]

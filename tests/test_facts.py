@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cruce.facts import FACT_KINDS, CaseError, load_case, parse_case
+from cruce.facts.case import FACT_KINDS, CaseError, load_case, parse_case
 
 
 def test_every_fact_may_be_unknown() -> None:

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from cruce.determine import determine, determine_frame, resolve_instant
-from cruce.facts import _instant, cases_frame, parse_case
+from cruce.decide.determination import determine, determine_frame, resolve_instant
+from cruce.engine.instants import parse_instant
+from cruce.facts.case import cases_frame, parse_case
 
 CASES_DIR = Path(__file__).parent / "law_cases"
 ALLOWED_FILE_KEYS = {"name", "spec", "description", "case", "expect"}
@@ -34,7 +35,7 @@ def _examples() -> list[Any]:
 @pytest.mark.parametrize(("path", "data", "expectation"), _examples())
 def test_worked_example(path: Path, data: dict, expectation: dict) -> None:
     case = parse_case(data["case"], path.name)
-    at = _instant(expectation.get("at"))
+    at = parse_instant(expectation.get("at"))
     regime = expectation.get("regime")
     determination = determine(case, at=at, regime=regime)
     got = {q: r.outcome for q, r in determination.outcomes.items()}

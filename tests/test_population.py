@@ -11,10 +11,16 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from cruce.cli import app
-from cruce.exposure import exposure_table, headline, points
-from cruce.population import Assumptions, build_population, cases_at, default_controls, rake
-from cruce.timeline import TimelineError
+from cruce.cli.app import app
+from cruce.law.timeline import TimelineError
+from cruce.population.exposure import exposure_table, headline, points
+from cruce.population.synthetic import (
+    Assumptions,
+    build_population,
+    cases_at,
+    default_controls,
+    rake,
+)
 
 SIZE = 20_000
 
@@ -55,7 +61,7 @@ def test_same_seed_same_population() -> None:
 def test_cases_have_the_case_schema(population: pl.DataFrame) -> None:
     at = dt.datetime(2019, 8, 1, 16, tzinfo=dt.UTC)
     frame = cases_at(population, at)
-    from cruce.facts import frame_schema
+    from cruce.facts.case import frame_schema
 
     for name, dtype in frame_schema().items():
         assert frame.schema[name] == dtype, name

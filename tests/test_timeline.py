@@ -8,8 +8,8 @@ import itertools
 import pytest
 import yaml
 
-from cruce import timeline as tl
-from cruce.timeline import (
+from cruce.law import timeline as tl
+from cruce.law.timeline import (
     DatedRow,
     LawAt,
     Table,

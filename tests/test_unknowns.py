@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import case_data, instants
-from cruce.determine import compile_with, determine_at
-from cruce.facts import FACT_KINDS, cases_frame, parse_case
+from cruce.decide.determination import compile_with, determine_at
+from cruce.engine.unknowns import decision_unknowns, index_for, mask_stages
+from cruce.facts.case import FACT_KINDS, cases_frame, parse_case
 from cruce.law import QUESTIONS
-from cruce.timeline import LawPerRow, actual_timeline
-from cruce.unknowns import decision_unknowns, index_for, mask_stages
+from cruce.law.timeline import LawPerRow, actual_timeline
 
 INDEX = index_for(list(QUESTIONS.values()), list(FACT_KINDS))
 

@@ -1,4 +1,4 @@
-"""Enumerated facts, with the same member names as Cruce's ``cruce.facts`` enums so that a
+"""Enumerated facts, with the same member names as Cruce's ``cruce.facts.case`` enums so that a
 Cruce frame's string codes encode to them by name."""
 
 from openfisca_core.indexed_enums import Enum

@@ -8,9 +8,7 @@ proceeding. The statute excludes no nationality; the Migrant Protection Protocol
 2025) are programs using it, each with its own exclusions, which are policy, not law.
 """
 
-from cruce.facts import fact
-from cruce.law.definitions import is_uac, nationalities
-from cruce.logic import (
+from cruce.engine.logic import (
     All,
     Any,
     Branch,
@@ -25,6 +23,8 @@ from cruce.logic import (
     Outcome,
     cite,
 )
+from cruce.facts.case import fact
+from cruce.law.definitions import is_uac, nationalities
 
 arriving_on_land_now = All(
     fact("entry_mode")

@@ -3,8 +3,7 @@
 Each is a rule node with its plain-words label and its citation; the law modules combine them.
 """
 
-from cruce.facts import fact
-from cruce.logic import (
+from cruce.engine.logic import (
     All,
     Any,
     DaysBetween,
@@ -17,6 +16,7 @@ from cruce.logic import (
     YearsBetween,
     cite,
 )
+from cruce.facts.case import fact
 
 entry_mode = fact("entry_mode")
 nationalities = fact("nationalities")

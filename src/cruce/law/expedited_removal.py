@@ -12,19 +12,7 @@ Eligibility is authority, never obligation: DHS may place an eligible person in 
 proceedings instead (*Matter of E-R-M- & L-R-M-*, 25 I&N Dec. 520 (BIA 2011)).
 """
 
-from cruce.facts import fact
-from cruce.law import tvpra
-from cruce.law.definitions import (
-    arrived_by_aircraft_at_poe,
-    arrived_by_sea,
-    cp_days_before_determination,
-    cp_days_before_encounter,
-    entered_without_inspection,
-    is_uac,
-    is_verified_us_citizen,
-    nationalities,
-)
-from cruce.logic import (
+from cruce.engine.logic import (
     All,
     Any,
     Branch,
@@ -39,6 +27,18 @@ from cruce.logic import (
     Outcome,
     Unsettled,
     cite,
+)
+from cruce.facts.case import fact
+from cruce.law import tvpra
+from cruce.law.definitions import (
+    arrived_by_aircraft_at_poe,
+    arrived_by_sea,
+    cp_days_before_determination,
+    cp_days_before_encounter,
+    entered_without_inspection,
+    is_uac,
+    is_verified_us_citizen,
+    nationalities,
 )
 
 TWO_YEARS_IN_DAYS = 730  # spec §2.0 D6 counts the statutory "2-year period" as 730 days

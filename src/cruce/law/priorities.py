@@ -8,9 +8,7 @@ order in ``timeline/court_orders.yaml``. Every category assumes the person is re
 
 import datetime as dt
 
-from cruce.facts import fact
-from cruce.law.definitions import age
-from cruce.logic import (
+from cruce.engine.logic import (
     All,
     Any,
     Blocked,
@@ -26,6 +24,8 @@ from cruce.logic import (
     Unsettled,
     cite,
 )
+from cruce.facts.case import fact
+from cruce.law.definitions import age
 
 JOHNSON_PRESENCE_CUTOFF = dt.date(2014, 1, 1)
 BORDER_CUTOFF_2020 = dt.date(2020, 11, 1)

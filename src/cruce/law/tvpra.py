@@ -8,9 +8,21 @@ hours and found not to be a trafficking victim or at credible risk of it, not to
 and able to decide independently; otherwise the child is transferred to HHS within 72 hours.
 """
 
-from cruce.facts import fact
+from cruce.engine.logic import (
+    All,
+    Any,
+    Branch,
+    Condition,
+    Fact,
+    Is,
+    Known,
+    Modality,
+    Not,
+    Outcome,
+    cite,
+)
+from cruce.facts.case import fact
 from cruce.law.definitions import is_contiguous_country_child, is_uac
-from cruce.logic import All, Any, Branch, Condition, Fact, Is, Known, Modality, Not, Outcome, cite
 
 SCREENING_HOURS = 48
 

@@ -1,0 +1,667 @@
+"""The ``cruce`` command line: explain one case, compare it across regimes, list the timeline.
+
+Heavy modules (Polars, the rules) are imported inside the commands so that ``cruce --help``
+starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from cruce.decide.determination import Determination, OutcomeResult
+    from cruce.facts.case import Case
+
+app = typer.Typer(
+    help="Cruce: US immigration enforcement law 2014–2026 as executable, cited rules. "
+    "Information about the law, not legal advice.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# Pipes and CI logs get a wide page rather than Rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 150)
+errors = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
+
+NOTICE = "Information about the law, not legal advice."
+MARKS = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[yellow]?[/]"}
+
+CaseArg = Annotated[
+    Path | None,
+    typer.Argument(help="Case facts as YAML or JSON (see docs/facts.md).", show_default=False),
+]
+ExampleOpt = Annotated[
+    str | None,
+    typer.Option(help="Use a shipped example case instead of a file (see `cruce examples`)."),
+]
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(2)
+
+
+def _load(case_file: Path | None, example: str | None) -> Case:
+    from cruce.facts.case import CaseError, load_case
+
+    if (case_file is None) == (example is None):
+        _fail("give a CASE file or --example NAME (one of them)")
+    try:
+        if example is not None:
+            return load_case(_example_path(example))
+        return load_case(case_file)
+    except CaseError as error:
+        _fail(str(error))
+    raise AssertionError  # unreachable: _fail exits
+
+
+def _examples() -> dict[str, Path]:
+    from importlib import resources
+
+    folder = resources.files("cruce").joinpath("examples")
+    return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml")}
+
+
+def _example_path(name: str) -> Path:
+    found = _examples()
+    if name not in found:
+        _fail(f"no example {name!r}; valid: {', '.join(sorted(found))}")
+    return found[name]
+
+
+def _parse_at(value: str | None) -> dt.datetime | None:
+    from cruce.engine.instants import parse_instant
+
+    if value is None:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError as error:
+        _fail(f"--at: {error}")
+    raise AssertionError
+
+
+def _cite_text(citations) -> str:
+    from cruce.law.citations import confidence_of
+
+    parts = []
+    for c in citations:
+        confidence = confidence_of(c).value
+        flag = "" if confidence == "confirmed" else escape(f" [{confidence}]")
+        parts.append(f"{c}{flag}")
+    return "; ".join(parts)
+
+
+def _print_outcome(result: OutcomeResult, expanded: set[str]) -> None:
+    title = result.question.replace("_", " ").capitalize()
+    console.print(
+        f"\n[bold]{title}:[/] [bold cyan]{result.outcome}[/] ({result.modality}) — {result.text}",
+        highlight=False,
+    )
+    console.print("  Why:")
+    skip_below: int | None = None
+    for reason in result.reasons:
+        if skip_below is not None and reason.depth > skip_below:
+            continue
+        skip_below = None
+        if not reason.text:
+            continue
+        if reason.depth and reason.text in expanded:
+            # A sub-rule explained in full for an earlier question: say so, once.
+            skip_below = reason.depth
+            mark = MARKS[reason.holds]
+            indent = "    " + "  " * reason.depth
+            console.print(f"{indent}{mark} {reason.text} [dim](explained above)[/]")
+            continue
+        expanded.add(reason.text)
+        cites = _cite_text(reason.citations)
+        cites = f"  [dim]({cites})[/]" if cites else ""
+        note = f" [dim]— {reason.note}[/]" if reason.note and reason.depth else ""
+        indent = "    " + "  " * reason.depth
+        console.print(f"{indent}{MARKS[reason.holds]} {reason.text}{note}{cites}", highlight=False)
+    if result.depends_on:
+        console.print(f"  [yellow]Unknown facts that decide it:[/] {', '.join(result.depends_on)}")
+    if result.unsettled:
+        console.print("  [yellow]Open legal questions:[/] " + "; ".join(result.unsettled))
+    if result.rests_on_unconfirmed:
+        console.print(
+            "  [yellow]Rests on points the spec marks unconfirmed:[/] "
+            + "; ".join(result.rests_on_unconfirmed)
+        )
+
+
+def _print_determination(determination: Determination, source: str) -> None:
+    from cruce.engine.logic import show
+    from cruce.law.timeline import regimes
+
+    regime = regimes().get(determination.regime or "")
+    console.print(f"[bold]Cruce[/] — {NOTICE}", highlight=False)
+    console.print(f"Case: {source}", highlight=False)
+    console.print(f"Decided at: {show(determination.at)}", highlight=False)
+    if regime is not None:
+        console.print(f"Regime: {regime.id} — {regime.title}", highlight=False)
+    if determination.timeline != "actual":
+        console.print(f"[magenta]Hypothetical timeline: {determination.timeline}[/]")
+    expanded: set[str] = set()
+    changes = determination.what_would_change or {}
+    for result in determination.outcomes.values():
+        _print_outcome(result, expanded)
+        _print_changes(changes.get(result.question, []))
+
+
+def _print_changes(counterfactuals) -> None:
+    if not counterfactuals:
+        return
+    console.print("  [bold]What would change it:[/]")
+    for item in counterfactuals:
+        console.print(
+            f"    → if {item.change.describe()}: [bold]{item.outcome}[/] "
+            f"[dim](because: {item.change.why})[/]",
+            highlight=False,
+        )
+
+
+@app.command()
+def explain(
+    case_file: CaseArg = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="Decide at this instant (ISO date or date-time with offset)."),
+    ] = None,
+    regime: Annotated[
+        str | None, typer.Option(help="Decide in this named regime (see `cruce timeline`).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON schema.")] = False,
+    example: ExampleOpt = None,
+) -> None:
+    """What the law in force lets DHS do with one case, why, and what is still unknown."""
+    from cruce.decide.determination import DeterminationError, determine, to_json
+    from cruce.law.timeline import TimelineError
+
+    case = _load(case_file, example)
+    try:
+        determination = determine(case, at=_parse_at(at), regime=regime, counterfactuals=True)
+    except (DeterminationError, TimelineError) as error:
+        _fail(str(error))
+    if as_json:
+        sys.stdout.write(json.dumps(to_json(determination), indent=2) + "\n")
+        return
+    _print_determination(determination, str(case_file or f"example {example}"))
+
+
+@app.command()
+def compare(case_file: CaseArg = None, example: ExampleOpt = None) -> None:
+    """The same case in every regime 2014–2026 and the 2017 hypothetical, side by side."""
+    from cruce.decide.determination import compare as compare_regimes
+    from cruce.engine.logic import show
+    from cruce.facts.case import CaseError
+    from cruce.law.timeline import regimes
+
+    case = _load(case_file, example)
+    try:
+        results = compare_regimes(case)
+    except CaseError as error:
+        _fail(str(error))
+    known = regimes()
+    questions = list(results[0].outcomes)
+    table = Table(
+        title=f"{case_file or 'example ' + str(example)} across the regimes — {NOTICE}",
+        caption="Each row moves the whole case in time to the regime's first instant (or keeps "
+        "its own instant in its own regime); durations such as presence and age are unchanged.",
+    )
+    table.add_column("Regime", no_wrap=True)
+    table.add_column("Decided at", no_wrap=True)
+    for question in questions:
+        table.add_column(question.replace("_", " ").capitalize(), overflow="fold")
+    footnotes = []
+    for determination in results:
+        regime = known[determination.regime] if determination.regime else None
+        name = regime.id if regime else "—"
+        if determination.timeline != "actual":
+            name = f"[magenta]{name}\n(hypothetical)[/]"
+        outcomes = list(determination.outcomes.values())
+        for result in outcomes:
+            if result.depends_on or result.unsettled:
+                footnotes.append(
+                    f"{regime.id if regime else '—'} · {result.question}: depends on "
+                    + ", ".join(result.depends_on + result.unsettled)
+                )
+        cells = [_outcome_cell(r) for r in outcomes]
+        table.add_row(name, show(determination.at), *cells)
+    console.print(table)
+    for line in footnotes:
+        console.print(f"  [yellow]?[/] {line}", highlight=False)
+
+
+def _outcome_cell(result: OutcomeResult) -> str:
+    colour = {"may": "green", "must": "cyan", "must not": "red"}.get(result.modality, "yellow")
+    return f"[{colour}]{result.outcome.replace('_', ' ')}[/]"
+
+
+@app.command()
+def timeline() -> None:
+    """The named regimes and the dated law behind them, with their sources."""
+    from cruce.engine.logic import show
+    from cruce.law.citations import confidence_of
+    from cruce.law.timeline import LawAt, actual_timeline, regimes, timeline_named
+
+    keys = {
+        "er_designation_sea": "2002 sea",
+        "er_designation_land_2004": "2004 land",
+        "er_designation_full": "full scope",
+    }
+    table = Table(title="Regimes (spec §3): expedited-removal designations in force at the start")
+    table.add_column("Regime", no_wrap=True)
+    table.add_column("From", no_wrap=True)
+    table.add_column("Until", no_wrap=True)
+    for label in keys.values():
+        table.add_column(label)
+    table.add_column("What changed")
+    for regime in regimes().values():
+        timeline = timeline_named(regime.timeline) if regime.timeline else actual_timeline()
+        law = LawAt(regime.start, timeline)
+        cells = [MARKS[law.in_force(key)] for key in keys]
+        until = show(regime.end) if regime.end else "—"
+        table.add_row(regime.id, show(regime.start), until, *cells, regime.title)
+    console.print(table)
+    rows = Table(title="Dated rows, court orders and events")
+    for column in ("Id", "Concerns", "Interval", "Effect", "Sources"):
+        rows.add_column(column)
+    for row in actual_timeline().rows():
+        sources = "; ".join(f"{c} [{confidence_of(c).value}]" for c in row.cites())
+        effect = row.effect.value if row.effect else ""
+        rows.add_row(row.id, row.key, row.interval(), effect, sources)
+    console.print(rows)
+    directives = Table(title="Resourcing directives (spec R8): attributes for the simulations")
+    for column in ("Id", "In force", "What", "Attributes"):
+        directives.add_column(column)
+    for row in actual_timeline().resourcing:
+        attributes = ", ".join(f"{k}={v}" for k, v in row.attributes.items())
+        directives.add_row(row.id, row.interval(), row.title, attributes)
+    console.print(directives)
+
+
+@app.command()
+def facts(
+    markdown: Annotated[bool, typer.Option(help="Print docs/facts.md instead of a table.")] = False,
+) -> None:
+    """The case facts Cruce reads: names, types and valid values."""
+    from cruce.decide.catalogue import facts_markdown, valid_values
+    from cruce.facts.case import FACT_KINDS
+
+    if markdown:
+        sys.stdout.write(facts_markdown())
+        return
+    table = Table(title="Case facts (any may be omitted or `unknown`)")
+    table.add_column("Fact")
+    table.add_column("Type")
+    table.add_column("Valid values")
+    for name, kind in FACT_KINDS.items():
+        table.add_row(name, kind.value, valid_values(name))
+    console.print(table)
+
+
+@app.command()
+def catalogue() -> None:
+    """The rule catalogue (docs/rules.md): every rule, its citations, regimes, open questions."""
+    from cruce.decide.catalogue import rules_markdown
+
+    sys.stdout.write(rules_markdown())
+
+
+@app.command()
+def coverage(
+    markdown: Annotated[bool, typer.Option(help="Print docs/coverage.md instead.")] = False,
+) -> None:
+    """Every rule and dated row with its verification status (confirmed/secondary/unconfirmed)."""
+    from cruce.decide.catalogue import coverage_markdown, coverage_rows
+
+    if markdown:
+        sys.stdout.write(coverage_markdown())
+        return
+    table = Table(title="Coverage registry")
+    for column in ("Kind", "Id", "What", "Verification"):
+        table.add_column(column)
+    colours = {"confirmed": "green", "secondary": "yellow", "unconfirmed": "red"}
+    for kind, ident, what, status in coverage_rows():
+        table.add_row(kind, ident, escape(what), f"[{colours[status]}]{status}[/]")
+    console.print(table)
+
+
+@app.command()
+def audit(
+    caseload: Annotated[
+        Path | None,
+        typer.Argument(help="Caseload CSV or Parquet (docs/audit.md).", show_default=False),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the findings and the report.")] = Path(
+        "cruce-audit"
+    ),
+    example: Annotated[
+        bool, typer.Option(help="Audit the shipped example caseload (planted violations).")
+    ] = False,
+) -> None:
+    """Check each recorded enforcement action against what the rules in force permitted."""
+    from rich.progress import Progress
+
+    from cruce.audit.checks import audit_frame, caseload_columns
+    from cruce.audit.examples import write_example_caseload
+    from cruce.tables.reader import TableError, read_table
+    from cruce.web.audit_report import render_report, write_report
+
+    if (caseload is None) == (not example):
+        _fail("give a CASELOAD file or --example (one of them)")
+    out.mkdir(parents=True, exist_ok=True)
+    if example:
+        caseload = out / "example-caseload.csv"
+        write_example_caseload(caseload)
+    assert caseload is not None
+    with Progress(console=errors, transient=True) as progress:
+        task = progress.add_task("reading and checking the caseload", total=3)
+        try:
+            table, absent = read_table(caseload, caseload_columns())
+        except TableError as error:
+            if error.errors:
+                error.report().write_csv(out / "errors.csv")
+                _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
+            _fail(str(error))
+        progress.update(task, advance=1, description="deciding every action at its instant")
+        findings = audit_frame(table)
+        progress.update(task, advance=1, description="writing findings and report")
+        findings.write_csv(out / "findings.csv")
+        findings.write_parquet(out / "findings.parquet")
+        findings.write_json(out / "findings.json")
+        html = render_report(
+            findings,
+            source=caseload.name,
+            cases=table.get_column("case_id").n_unique(),
+            rows=table.height,
+            absent_columns=absent,
+        )
+        write_report(out / "report.html", html)
+        progress.update(task, advance=1)
+    _print_audit_summary(findings, table.height, out)
+
+
+def _print_audit_summary(findings, rows: int, out: Path) -> None:
+    import polars as pl
+
+    summary = findings.group_by("finding", "status").agg(pl.len().alias("n")).sort("finding")
+    table = Table(title=f"Audit of {rows:,} recorded actions — {NOTICE}")
+    for column in ("Finding", "Status", "Count"):
+        table.add_column(column)
+    for finding, status, count in summary.iter_rows():
+        colour = "red" if status == "VIOLATION" else "yellow"
+        table.add_row(finding, f"[{colour}]{status}[/]", f"{count:,}")
+    console.print(table)
+    console.print(f"Findings: {out}/findings.csv, .parquet, .json — report: {out}/report.html")
+
+
+@app.command()
+def exposure(
+    at: Annotated[
+        list[str] | None, typer.Option("--at", help="An instant to compare (repeat the option).")
+    ] = None,
+    regime: Annotated[
+        list[str] | None, typer.Option("--regime", help="A named regime (repeat the option).")
+    ] = None,
+    size: Annotated[
+        int, typer.Option(help="Synthetic persons (weighted to the total).")
+    ] = 1_000_000,
+    seed: Annotated[int, typer.Option(help="Seed: same seed, same numbers.")] = 2017,
+    out: Annotated[Path, typer.Option(help="Folder for tables, chart and store.")] = Path(
+        "cruce-exposure"
+    ),
+    microdata: Annotated[
+        Path | None,
+        typer.Option(
+            help="Your own cases (CSV/Parquet of Case columns, optional weight and state) "
+            "instead of the synthetic population."
+        ),
+    ] = None,
+) -> None:
+    """How many people each regime exposes to expedited removal, regimes side by side."""
+    import polars as pl
+    from rich.progress import Progress
+
+    from cruce.law.timeline import TimelineError
+    from cruce.population import exposure as ex
+    from cruce.population.synthetic import Assumptions, build_population, default_controls
+
+    if not at and not regime:
+        at = ["2016-06-01", "2019-08-01"]
+    try:
+        compared = ex.points(at or [], regime or [])
+    except TimelineError as error:
+        _fail(str(error))
+    out.mkdir(parents=True, exist_ok=True)
+    controls, assumptions = default_controls(), Assumptions()
+    cases = _read_microdata(microdata, out) if microdata is not None else None
+    with Progress(console=errors, transient=True) as progress:
+        task = progress.add_task("preparing the population", total=len(compared) + 1)
+        if cases is None:
+            population, report = build_population(size, seed, controls, assumptions)
+            population.write_parquet(out / "population.parquet")
+        else:
+            report = ex.empty_control_report()
+            controls = ex.microdata_controls(microdata)
+        tables = []
+        for point in compared:
+            progress.update(task, advance=1, description=f"deciding everyone at {point.label}")
+            if cases is None:
+                tables.append(ex.exposure_table(population, [point]))
+            else:
+                tables.append(ex.microdata_table(cases, [point]))
+        progress.update(task, advance=1)
+    table = pl.concat(tables)
+    summary = ex.headline(table)
+    table.write_csv(out / "exposure.csv")
+    table.write_parquet(out / "exposure.parquet")
+    report.write_csv(out / "population-controls.csv")
+    (out / "exposure.html").write_text(ex.chart_html(summary), encoding="utf-8")
+    run_id = ex.store(
+        out / "cruce.duckdb",
+        table,
+        ex.provenance(compared, seed, size, assumptions.to_dict(), controls.sources),
+    )
+    _screenshot(out / "exposure.html", out / "exposure.png")
+    who = f"microdata {microdata.name}" if microdata else "synthetic population"
+    _print_exposure(summary, report, out, run_id, who)
+    _print_exposed_by_country(table)
+
+
+@app.command()
+def simulate(
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(
+            help="A scenario YAML file or a shipped scenario's name (see `cruce scenarios`); "
+            "give two to compare them.",
+            show_default=False,
+        ),
+    ],
+    replicates: Annotated[
+        int | None, typer.Option(help="Monte Carlo replicates (default: the scenario's).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed (default: the scenario's).")] = None,
+    workers: Annotated[
+        int, typer.Option(help="Dask LocalCluster worker processes; 0 runs in process.")
+    ] = 2,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a running Dask scheduler instead.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for tables, charts and store.")] = Path(
+        "cruce-simulation"
+    ),
+) -> None:
+    """Run the enforcement pipeline for a scenario (or two, side by side) with uncertainty."""
+    from rich.progress import Progress
+
+    from cruce.simulation import montecarlo as mc
+    from cruce.simulation.inputs import MissingInput
+    from cruce.simulation.report import SimulationRun, comparison, write
+    from cruce.simulation.scenario import ScenarioError, load_scenario
+
+    if not 1 <= len(scenarios) <= 2:
+        _fail("give one scenario, or two to compare")
+    try:
+        loaded = [load_scenario(s) for s in scenarios]
+    except ScenarioError as error:
+        _fail(str(error))
+    overrides = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
+    loaded = [s.model_copy(update=overrides) for s in loaded]
+    runs = []
+    with (
+        Progress(console=errors, transient=True) as progress,
+        mc.dask_client(workers, scheduler) as client,
+    ):
+        for scenario in loaded:
+            task = progress.add_task(f"{scenario.name}: rules", total=scenario.replicates + 1)
+            try:
+                prepared, evidence = mc.prepare(scenario)
+            except MissingInput as error:
+                _fail(f"{scenario.name}: {error}")
+            progress.update(task, advance=1, description=f"{scenario.name}: replicates")
+            results = mc.run_replicates(
+                prepared, scenario, client, lambda n, t=task: progress.update(t, advance=n)
+            )
+            runs.append(SimulationRun(scenario, prepared, evidence, results))
+    where = scheduler or (f"LocalCluster({workers} workers)" if workers else "in process")
+    run_ids = write(runs, out, where)
+    _screenshot(out / "simulation.html", out / "simulation.png", height=1120)
+    _print_simulation(comparison(runs), run_ids, out)
+
+
+def _print_simulation(table, run_ids: dict[str, str], out: Path) -> None:
+    view = Table(title="Simulation: median [5% – 95%] over replicates")
+    for column in table.columns:
+        view.add_column(column.replace("_", " "))
+    for row in table.iter_rows():
+        view.add_row(*(str(cell) for cell in row))
+    console.print(view)
+    console.print(
+        f"Bands and summaries: {out}/*-bands.csv, *-summary.csv — charts: {out}/simulation.html"
+        f" (.png) — store: {out}/cruce.duckdb, runs {', '.join(run_ids.values())}"
+    )
+
+
+@app.command()
+def scenarios() -> None:
+    """The shipped simulation scenarios."""
+    from cruce.simulation.scenario import load_scenario, shipped_scenarios
+
+    view = Table(title="Shipped scenarios (cruce simulate NAME)")
+    for column in ("Name", "Title", "Timeline", "Months from", "Horizon"):
+        view.add_column(column)
+    for name in shipped_scenarios():
+        s = load_scenario(name)
+        view.add_row(name, s.title, s.timeline, s.start, f"{s.months} months")
+    console.print(view)
+
+
+def _read_microdata(path: Path, out: Path):
+    from cruce.population import exposure as ex
+    from cruce.tables.reader import TableError, read_table
+
+    try:
+        return read_table(path, ex.microdata_columns())[0]
+    except TableError as error:
+        if error.errors:
+            error.report().write_csv(out / "errors.csv")
+            _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
+        _fail(str(error))
+
+
+def _screenshot(html: Path, png: Path, height: int = 650) -> None:
+    """The chart as a PNG, drawn by Debian's Chromium when it is installed."""
+    from cruce.web import browser
+
+    if browser.chromium() is None:
+        errors.print("no chromium: the PNG of the chart was not made (the HTML was)")
+        return
+    browser.screenshot(html, png, width=1250, height=height)
+
+
+def _print_exposed_by_country(table) -> None:
+    """Who is exposed, by country of birth: the consulates' question."""
+    import polars as pl
+
+    exposed = (
+        table.filter(pl.col("expedited_removal") == "ER_AVAILABLE")
+        .pivot(on="point", index="country", values="persons", aggregate_function="sum")
+        .fill_null(0.0)
+    )
+    if exposed.is_empty():
+        return
+    points = [c for c in exposed.columns if c != "country"]
+    exposed = exposed.sort(points[-1], descending=True)
+    view = Table(title="Exposed to expedited removal, by country of birth")
+    view.add_column("Country")
+    for point in points:
+        view.add_column(point, justify="right")
+    for row in exposed.iter_rows(named=True):
+        view.add_row(row["country"], *(f"{row[p]:,.0f}" for p in points))
+    console.print(view)
+
+
+def _print_exposure(summary, report, out: Path, run_id: str, who: str) -> None:
+    table = Table(title=f"People exposed to expedited removal — {who} — {NOTICE}")
+    table.add_column("Regime or instant")
+    for column in ("ER_AVAILABLE", "ER_NOT_AVAILABLE", "UNDECIDED"):
+        if column in summary.columns:
+            table.add_column(column.replace("_", " ").lower(), justify="right")
+    for row in summary.iter_rows(named=True):
+        values = [
+            f"{row[c]:,.0f}"
+            for c in ("ER_AVAILABLE", "ER_NOT_AVAILABLE", "UNDECIDED")
+            if c in summary.columns
+        ]
+        table.add_row(row["point"], *values)
+    console.print(table)
+    if report.height:
+        worst = report.get_column("relative_error").abs().max()
+        console.print(
+            f"Population raked to {report.height} control totals (largest error {worst:.1e}); "
+            f"the persons are in {out}/population.parquet."
+        )
+    console.print(
+        f"Tables: {out}/exposure.csv, .parquet; chart: {out}/exposure.html, .png; "
+        f"controls: {out}/population-controls.csv; stored as run {run_id} in {out}/cruce.duckdb"
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes (one per core).")] = 1,
+) -> None:
+    """Start the HTTP API and the pages (the audit page is at /audit)."""
+    import uvicorn
+
+    console.print(
+        f"Cruce on http://{host}:{port}/screener  (pages: /screener /scenarios /audit /timeline "
+        "/rules /sources; API schema at /openapi.json)"
+    )
+    # No access log: paths carry no case facts, but a log of who audited what is not ours to keep.
+    uvicorn.run("cruce.web.api:app", host=host, port=port, workers=workers, access_log=False)
+
+
+@app.command()
+def examples() -> None:
+    """The example cases shipped with Cruce."""
+    for name in sorted(_examples()):
+        console.print(name)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

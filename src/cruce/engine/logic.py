@@ -1,0 +1,1136 @@
+"""The rule engine: rules written once, evaluated two ways.
+
+A rule is a tree of nodes. Every node can
+
+* ``explain`` itself for one case (a ``Trace``: its three-valued result, the citations it rests
+  on, its children, and the unknown facts that could still change it), and
+* ``compile`` itself to a Polars expression over a DataFrame whose columns are facts
+  (null = unknown), so that the same rule runs over millions of rows.
+
+Facts are three-valued: ``True``, ``False`` or ``None`` (unknown). ``All``/``Any``/``Not`` follow
+Kleene's strong logic, which is also Polars' semantics for ``&``, ``|`` and ``~`` on nulls.
+A ``Decision`` picks the first branch whose condition holds (the spec's "evaluate in this order");
+an unknown condition makes the decision unknown unless every way it could go ends in the same
+outcome.
+
+Time is exact: instants are timezone-aware and compared as instants; day counts and complete
+calendar months are taken between calendar dates in US Eastern time, where the spec's dates live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import Any as AnyType
+
+import polars as pl
+
+from cruce.engine.instants import EASTERN
+
+Kleene = bool | None
+
+
+class Confidence(enum.StrEnum):
+    """How sure the spec is of a point: read in a primary text, a secondary source, or neither."""
+
+    CONFIRMED = "confirmed"
+    SECONDARY = "secondary"
+    UNCONFIRMED = "unconfirmed"
+
+
+class Modality(enum.StrEnum):
+    """What an outcome lets or obliges DHS to do (spec §0.5: eligibility is not use)."""
+
+    MAY = "may"
+    MUST = "must"
+    MUST_NOT = "must not"
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A pointer into the citations registry: a source id, a pinpoint, and how sure the spec is."""
+
+    source: str
+    pinpoint: str = ""
+    confidence: Confidence | None = None  # None: the registry's confidence for the source
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.pinpoint}".strip()
+
+
+def cite(source: str, pinpoint: str = "", confidence: str | None = None) -> Cite:
+    """Shorthand used by the law modules: ``cite("S7", "235.3(b)(10)")``."""
+    return Cite(source, pinpoint, Confidence(confidence) if confidence else None)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An outcome of the spec's vocabulary (§0.5) with its modality and a plain sentence."""
+
+    code: str
+    modality: Modality
+    text: str
+
+
+class FactKind(enum.StrEnum):
+    """The value types a fact can have; they decide how terms compile to Polars."""
+
+    BOOL = "bool"
+    INT = "int"
+    FLOAT = "float"
+    DATE = "date"
+    INSTANT = "instant"
+    ENUM = "enum"
+    SET = "set"
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation context
+# ---------------------------------------------------------------------------------------------
+
+
+class Context:
+    """What a rule is evaluated against besides the facts: the law in force at an instant.
+
+    ``in_force(key)`` answers whether a dated legal instrument (e.g. a designation) applies at
+    the instant, as True/False/None (None: the law itself is unsettled at that instant), and
+    ``status(key)`` gives the explanation and citations for that answer.
+    """
+
+    at: dt.datetime
+    # Traces already computed in this evaluation, by (node, facts): a sub-rule shared by several
+    # rules is explained once per case.
+    memo: dict[tuple[int, int], tuple[dict[str, AnyType], Trace]]
+    # Sub-rules computed once as columns of the frame, by node: compiled rules read them.
+    columns: dict[int, str]
+
+    def in_force(self, key: str) -> Kleene:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def status(self, key: str) -> tuple[str, tuple[Cite, ...]]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def blocked(self, key: str) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    # The compiled evaluator asks the same questions as expressions, so that a context can
+    # decide every row at one instant (constants) or each row at its own instant (columns).
+    def in_force_expr(self, key: str) -> pl.Expr:
+        return pl.lit(self.in_force(key), dtype=pl.Boolean)
+
+    def blocked_expr(self, key: str) -> pl.Expr:
+        return pl.lit(self.blocked(key), dtype=pl.Boolean)
+
+    def instant_expr(self) -> pl.Expr:
+        return pl.lit(self.at, dtype=pl.Datetime("us", "UTC"))
+
+    def constant_date(self) -> dt.date | None:
+        """The evaluation instant's US Eastern date when every row shares it, else None."""
+        return eastern_date(self.at)
+
+
+@dataclass(slots=True)
+class Trace:
+    """One node's evaluation for one case: the explanation tree."""
+
+    label: str
+    value: AnyType
+    citations: tuple[Cite, ...] = ()
+    children: list[Trace] = field(default_factory=list)
+    depends_on: frozenset[str] = frozenset()  # unknown facts that could change this value
+    unsettled: frozenset[str] = frozenset()  # open legal questions that could change it
+    note: str = ""
+    kind: str = "condition"  # condition | term | exception | in_force
+    op: str = "leaf"  # all | any | not | default | leaf: how the children make the value
+
+    def walk(self) -> Iterable[Trace]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def _unknown_parts(traces: Iterable[Trace]) -> tuple[frozenset[str], frozenset[str]]:
+    facts: set[str] = set()
+    questions: set[str] = set()
+    for trace in traces:
+        facts |= trace.depends_on
+        questions |= trace.unsettled
+    return frozenset(facts), frozenset(questions)
+
+
+# ---------------------------------------------------------------------------------------------
+# Terms: values read from facts or computed from them
+# ---------------------------------------------------------------------------------------------
+
+
+class Term:
+    """A value-valued node (a fact, a constant, a duration)."""
+
+    kind: FactKind
+
+    def value(self, facts: dict[str, AnyType], ctx: Context) -> AnyType:
+        raise NotImplementedError
+
+    def explain(self, facts: dict[str, AnyType], ctx: Context) -> Trace:
+        raise NotImplementedError
+
+    def compile(self, ctx: Context) -> pl.Expr:
+        raise NotImplementedError
+
+    def facts(self) -> frozenset[str]:
+        return frozenset()
+
+    # Comparison sugar lets the law modules write ``distance <= 100``.
+    def __le__(self, other: AnyType) -> Compare:
+        return Compare(self, "<=", as_term(other))
+
+    def __lt__(self, other: AnyType) -> Compare:
+        return Compare(self, "<", as_term(other))
+
+    def __ge__(self, other: AnyType) -> Compare:
+        return Compare(self, ">=", as_term(other))
+
+    def __gt__(self, other: AnyType) -> Compare:
+        return Compare(self, ">", as_term(other))
+
+    def equals(self, other: AnyType) -> Compare:
+        return Compare(self, "==", as_term(other))
+
+    def is_in(self, values: Iterable[str]) -> IsIn:
+        return IsIn(self, tuple(values))
+
+
+@dataclass(frozen=True, eq=False)
+class Fact(Term):
+    """A reference to one fact of the case (a column of the DataFrame)."""
+
+    name: str
+    kind: FactKind
+
+    def value(self, facts, ctx):
+        return facts.get(self.name)
+
+    def explain(self, facts, ctx):
+        value = facts.get(self.name)
+        unknown = frozenset({self.name}) if value is None else frozenset()
+        return Trace(self.name, value, depends_on=unknown, kind="term")
+
+    def compile(self, ctx):
+        return pl.col(self.name)
+
+    def facts(self):
+        return frozenset({self.name})
+
+
+@dataclass(frozen=True, eq=False)
+class Const(Term):
+    """A constant (a threshold such as 100 air miles, or a date)."""
+
+    constant: AnyType
+    kind: FactKind
+
+    def value(self, facts, ctx):
+        return self.constant
+
+    def explain(self, facts, ctx):
+        return Trace(_show(self.constant), self.constant, kind="term")
+
+    def compile(self, ctx):
+        return pl.lit(self.constant)
+
+
+@dataclass(frozen=True, eq=False)
+class Instant(Term):
+    """The instant of evaluation (the determination instant)."""
+
+    kind: FactKind = FactKind.INSTANT
+
+    def value(self, facts, ctx):
+        return ctx.at
+
+    def explain(self, facts, ctx):
+        return Trace("the determination instant", ctx.at, kind="term")
+
+    def compile(self, ctx):
+        return ctx.instant_expr()
+
+
+def as_term(value: AnyType) -> Term:
+    if isinstance(value, Term):
+        return value
+    if isinstance(value, bool):
+        return Const(value, FactKind.BOOL)
+    if isinstance(value, int):
+        return Const(value, FactKind.INT)
+    if isinstance(value, float):
+        return Const(value, FactKind.FLOAT)
+    if isinstance(value, dt.datetime):
+        return Const(value, FactKind.INSTANT)
+    if isinstance(value, dt.date):
+        return Const(value, FactKind.DATE)
+    raise TypeError(f"cannot use {value!r} as a rule term")
+
+
+def eastern_date(value: dt.date | dt.datetime) -> dt.date:
+    """The calendar date in US Eastern time of an instant (a date is itself)."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(EASTERN).date()
+    return value
+
+
+@cache
+def _eastern_transitions() -> tuple[pl.Series, pl.Series]:
+    """US Eastern UTC-offset changes 1950–2080 (from the tz database) and the offset (µs)
+    in force from each: a column's Eastern dates by binary search, far faster than Polars'
+    per-row time-zone conversion, and the same dates."""
+    day, end = dt.datetime(1950, 1, 1, 12, tzinfo=dt.UTC), dt.datetime(2080, 1, 1, tzinfo=dt.UTC)
+    one_day, one_hour = dt.timedelta(days=1), dt.timedelta(hours=1)
+
+    def offset(instant: dt.datetime) -> dt.timedelta:
+        return instant.astimezone(EASTERN).utcoffset() or dt.timedelta(0)
+
+    current = offset(day)
+    changes, offsets = [], [current]
+    while day < end:
+        if offset(day + one_day) != current:
+            hour = day
+            while offset(hour + one_hour) == current:
+                hour += one_hour
+            current = offset(hour + one_hour)
+            changes.append(hour + one_hour)
+            offsets.append(current)
+        day += one_day
+    micros = [int(o.total_seconds() * 1_000_000) for o in offsets]
+    return pl.Series(changes, dtype=pl.Datetime("us", "UTC")), pl.Series(micros, dtype=pl.Int64)
+
+
+def eastern_date_expr(instants: pl.Expr) -> pl.Expr:
+    """The US Eastern calendar date of a column of UTC instants."""
+    changes, offsets = _eastern_transitions()
+    index = pl.lit(changes).search_sorted(instants, side="right")
+    return (instants + pl.duration(microseconds=pl.lit(offsets).gather(index))).dt.date()
+
+
+def _date_expr(term: Term, ctx: Context) -> pl.Expr:
+    if isinstance(term, Instant) and ctx.constant_date() is not None:
+        return pl.lit(ctx.constant_date())  # one instant for every row: a constant date
+    expr = term.compile(ctx)
+    return eastern_date_expr(expr) if term.kind is FactKind.INSTANT else expr
+
+
+def months_before(end: dt.date, months: int) -> dt.date:
+    """The date ``months`` calendar months before ``end``, its day clipped to the month."""
+    year, month0 = divmod(end.year * 12 + end.month - 1 - months, 12)
+    next_month = dt.date(year + (month0 == 11), (month0 + 1) % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month0 + 1, min(end.day, last_day))
+
+
+def start_bound(term: Term, amount: int, ctx: Context) -> dt.date | None:
+    """For a duration from a column to the evaluation instant, the start date at which the
+    duration equals ``amount``: duration >= amount exactly when start <= that date."""
+    if not isinstance(term, DaysBetween | MonthsBetween | YearsBetween):
+        return None
+    end = ctx.constant_date()
+    if not isinstance(term.end, Instant) or end is None:
+        return None
+    if isinstance(term, DaysBetween):
+        return end - dt.timedelta(days=amount)
+    return months_before(end, amount * 12 if isinstance(term, YearsBetween) else amount)
+
+
+def complete_months(start: dt.date, end: dt.date) -> int:
+    """Complete calendar months from ``start`` to ``end``: a month is complete on the same day
+    of the month (2023-02-01 → 2025-02-01 is 24 months; → 2025-01-31 is 23)."""
+    return (end.year - start.year) * 12 + (end.month - start.month) - (end.day < start.day)
+
+
+@dataclass(frozen=True, eq=False)
+class DaysBetween(Term):
+    """Whole days between the calendar dates (US Eastern) of two dates or instants."""
+
+    start: Term
+    end: Term
+    kind: FactKind = FactKind.INT
+
+    def value(self, facts, ctx):
+        start, end = self.start.value(facts, ctx), self.end.value(facts, ctx)
+        if start is None or end is None:
+            return None
+        return (eastern_date(end) - eastern_date(start)).days
+
+    def explain(self, facts, ctx):
+        parts = [self.start.explain(facts, ctx), self.end.explain(facts, ctx)]
+        unknown, questions = _unknown_parts(parts)
+        return Trace(
+            f"days from {parts[0].label} to {parts[1].label}",
+            self.value(facts, ctx),
+            children=parts,
+            depends_on=unknown,
+            unsettled=questions,
+            kind="term",
+        )
+
+    def compile(self, ctx):
+        return (_date_expr(self.end, ctx) - _date_expr(self.start, ctx)).dt.total_days()
+
+    def facts(self):
+        return self.start.facts() | self.end.facts()
+
+
+@dataclass(frozen=True, eq=False)
+class MonthsBetween(Term):
+    """Complete calendar months between the calendar dates (US Eastern) of two dates or instants."""
+
+    start: Term
+    end: Term
+    kind: FactKind = FactKind.INT
+
+    def value(self, facts, ctx):
+        start, end = self.start.value(facts, ctx), self.end.value(facts, ctx)
+        if start is None or end is None:
+            return None
+        return complete_months(eastern_date(start), eastern_date(end))
+
+    def explain(self, facts, ctx):
+        parts = [self.start.explain(facts, ctx), self.end.explain(facts, ctx)]
+        unknown, questions = _unknown_parts(parts)
+        return Trace(
+            f"complete months from {parts[0].label} to {parts[1].label}",
+            self.value(facts, ctx),
+            children=parts,
+            depends_on=unknown,
+            unsettled=questions,
+            kind="term",
+        )
+
+    def compile(self, ctx):
+        start, end = _date_expr(self.start, ctx), _date_expr(self.end, ctx)
+        months = (end.dt.year() - start.dt.year()).cast(pl.Int32) * 12 + (
+            end.dt.month().cast(pl.Int32) - start.dt.month().cast(pl.Int32)
+        )
+        return months - (end.dt.day() < start.dt.day()).cast(pl.Int32)
+
+    def facts(self):
+        return self.start.facts() | self.end.facts()
+
+
+@dataclass(frozen=True, eq=False)
+class YearsBetween(Term):
+    """Complete years (an age) between two dates or instants: complete months // 12."""
+
+    start: Term
+    end: Term
+    kind: FactKind = FactKind.INT
+
+    def _months(self) -> MonthsBetween:
+        return MonthsBetween(self.start, self.end)
+
+    def value(self, facts, ctx):
+        months = self._months().value(facts, ctx)
+        return None if months is None else months // 12
+
+    def explain(self, facts, ctx):
+        inner = self._months().explain(facts, ctx)
+        label = inner.label.replace("complete months", "complete years")
+        return Trace(
+            label,
+            self.value(facts, ctx),
+            children=inner.children,
+            depends_on=inner.depends_on,
+            unsettled=inner.unsettled,
+            kind="term",
+        )
+
+    def compile(self, ctx):
+        return self._months().compile(ctx) // 12
+
+    def facts(self):
+        return self.start.facts() | self.end.facts()
+
+
+@dataclass(frozen=True, eq=False)
+class FirstKnown(Term):
+    """The first of several terms that is known (one fact stated two ways, e.g. presence as a
+    day count or as a date since which it is shown)."""
+
+    terms: tuple[Term, ...]
+    kind: FactKind
+
+    def value(self, facts, ctx):
+        for term in self.terms:
+            value = term.value(facts, ctx)
+            if value is not None:
+                return value
+        return None
+
+    def explain(self, facts, ctx):
+        parts = [term.explain(facts, ctx) for term in self.terms]
+        chosen = next((p for p in parts if p.value is not None), None)
+        if chosen is not None:
+            return chosen
+        unknown, questions = _unknown_parts(parts)
+        label = " or ".join(p.label for p in parts)
+        return Trace(label, None, children=parts, depends_on=unknown, unsettled=questions)
+
+    def compile(self, ctx):
+        return pl.coalesce([term.compile(ctx) for term in self.terms])
+
+    def facts(self):
+        return frozenset().union(*(term.facts() for term in self.terms))
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions: three-valued
+# ---------------------------------------------------------------------------------------------
+
+
+class Condition:
+    """A three-valued node. ``label`` says it in plain words; ``citations`` say where it is law."""
+
+    label: str = ""
+    citations: tuple[Cite, ...] = ()
+
+    def evaluate(self, facts: dict[str, AnyType], ctx: Context) -> Kleene:
+        return self.explain(facts, ctx).value
+
+    def explain(self, facts: dict[str, AnyType], ctx: Context) -> Trace:
+        """This node's trace for one case; shared sub-rules are evaluated once per case."""
+        key = (id(self), id(facts))
+        found = ctx.memo.get(key)
+        # The facts object is kept with its trace, so a reused id can never match stale facts.
+        if found is not None and found[0] is facts:
+            return found[1]
+        trace = self._explain(facts, ctx)
+        ctx.memo[key] = (facts, trace)
+        return trace
+
+    def _explain(self, facts: dict[str, AnyType], ctx: Context) -> Trace:
+        raise NotImplementedError
+
+    def compile(self, ctx: Context) -> pl.Expr:
+        """This node as a Polars expression; a sub-rule materialised as a column is read."""
+        column = ctx.columns.get(id(self))
+        return pl.col(column) if column is not None else self._compile(ctx)
+
+    def _compile(self, ctx: Context) -> pl.Expr:
+        raise NotImplementedError
+
+    def facts(self) -> frozenset[str]:
+        raise NotImplementedError
+
+    def children(self) -> Sequence[Condition]:
+        return ()
+
+    def __and__(self, other: Condition) -> All:
+        return All(self, other)
+
+    def __or__(self, other: Condition) -> Any:
+        return Any(self, other)
+
+    def __invert__(self) -> Not:
+        return Not(self)
+
+    def named(self, label: str, *citations: Cite) -> Condition:
+        """Give this node a plain-words label and its citations; returns the node."""
+        self.label = label
+        self.citations = tuple(citations)
+        return self
+
+
+class Is(Condition):
+    """A boolean fact holds."""
+
+    def __init__(self, fact: Fact, label: str = "", *citations: Cite):
+        self.fact = fact
+        self.label = label or fact.name
+        self.citations = citations
+
+    def _explain(self, facts, ctx):
+        value = facts.get(self.fact.name)
+        stated = f"{self.fact.name} = {_show(value)}"
+        plain = self.label == self.fact.name
+        return Trace(
+            stated if plain else self.label,
+            value,
+            self.citations,
+            depends_on=frozenset({self.fact.name}) if value is None else frozenset(),
+            note="" if plain else stated,
+        )
+
+    def _compile(self, ctx):
+        return pl.col(self.fact.name)
+
+    def facts(self):
+        return frozenset({self.fact.name})
+
+
+_OPS: dict[str, Callable[[AnyType, AnyType], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+_SYMBOLS = {"<=": "≤", ">=": "≥", "==": "=", "!=": "≠", "<": "<", ">": ">"}
+
+
+class Compare(Condition):
+    """A comparison of numbers, dates or instants; unknown if either side is unknown."""
+
+    def __init__(self, left: Term, op: str, right: Term):
+        if op not in _OPS:
+            raise ValueError(f"unknown comparison {op!r}; valid: {sorted(_OPS)}")
+        self.left, self.op, self.right = left, op, right
+        self.label = ""
+
+    def _explain(self, facts, ctx):
+        left, right = self.left.explain(facts, ctx), self.right.explain(facts, ctx)
+        if left.value is None or right.value is None:
+            value = None
+        else:
+            value = _OPS[self.op](left.value, right.value)
+        unknown, questions = _unknown_parts([left, right])
+        sentence = f"{left.label} {_SYMBOLS[self.op]} {right.label}"
+        return Trace(
+            self.label or sentence,
+            value,
+            self.citations,
+            children=[left, right],
+            depends_on=unknown if value is None else frozenset(),
+            unsettled=questions if value is None else frozenset(),
+            note=f"{_show(left.value)} {_SYMBOLS[self.op]} {_show(right.value)}",
+        )
+
+    def _compile(self, ctx):
+        return _compile_comparison(self.left, self.op, self.right, ctx)
+
+    def facts(self):
+        return self.left.facts() | self.right.facts()
+
+
+def _compile_comparison(left: Term, op: str, right: Term, ctx: Context) -> pl.Expr:
+    """A comparison as a Polars expression. A whole-number duration from a column to the
+    evaluation instant is compared as the column's date against a constant, which is the same
+    test and far cheaper than computing every row's duration."""
+    if isinstance(right, Const) and isinstance(right.constant, int):
+        if isinstance(left, FirstKnown):
+            parts = [_compile_comparison(t, op, right, ctx) for t in left.terms]
+            return pl.coalesce(parts)
+        amount = {
+            "<": right.constant,
+            ">=": right.constant,
+            "<=": right.constant + 1,
+            ">": right.constant + 1,
+        }.get(op)
+        bound = start_bound(left, amount, ctx) if amount is not None else None
+        if bound is not None:
+            start = _date_expr(left.start, ctx)  # type: ignore[attr-defined]
+            # duration >= amount  <=>  start <= bound
+            return start <= bound if op in (">=", ">") else start > bound
+    return _OPS[op](left.compile(ctx), right.compile(ctx))
+
+
+class IsIn(Condition):
+    """An enum fact takes one of the listed values."""
+
+    def __init__(self, term: Term, values: tuple[str, ...]):
+        self.term, self.values = term, values
+        self.label = ""
+
+    def _explain(self, facts, ctx):
+        inner = self.term.explain(facts, ctx)
+        value = None if inner.value is None else inner.value in self.values
+        return Trace(
+            self.label or f"{inner.label} is one of {', '.join(self.values)}",
+            value,
+            self.citations,
+            depends_on=inner.depends_on if value is None else frozenset(),
+            note=f"{inner.label} = {_show(inner.value)}",
+        )
+
+    def _compile(self, ctx):
+        return self.term.compile(ctx).is_in(list(self.values))
+
+    def facts(self):
+        return self.term.facts()
+
+
+class Intersects(Condition):
+    """A set-valued fact (e.g. nationalities) contains at least one of the listed values."""
+
+    def __init__(self, term: Term, values: Iterable[str]):
+        self.term, self.values = term, tuple(values)
+        self.label = ""
+
+    def _explain(self, facts, ctx):
+        inner = self.term.explain(facts, ctx)
+        value = None if inner.value is None else bool(set(inner.value) & set(self.values))
+        return Trace(
+            self.label or f"{inner.label} includes one of {', '.join(self.values)}",
+            value,
+            self.citations,
+            depends_on=inner.depends_on if value is None else frozenset(),
+            note=f"{inner.label} = {_show(inner.value)}",
+        )
+
+    def _compile(self, ctx):
+        values = list(self.values)
+        return self.term.compile(ctx).list.eval(pl.element().is_in(values)).list.any()
+
+    def facts(self):
+        return self.term.facts()
+
+
+def _combined(node: Condition, value: Kleene, traces: list[Trace], op: str) -> Trace:
+    """The trace of an AND/OR: unknowns matter only while the value is unknown."""
+    if value is None:
+        unknown, questions = _unknown_parts(t for t in traces if t.value is None)
+    else:
+        unknown, questions = frozenset(), frozenset()
+    label = node.label or f" {'and' if op == 'all' else 'or'} ".join(t.label for t in traces)
+    return Trace(label, value, node.citations, traces, unknown, questions, op=op)
+
+
+class All(Condition):
+    """Every part holds (Kleene AND: false if any part is false, unknown if any is unknown)."""
+
+    def __init__(self, *parts: Condition, label: str = "", citations: Sequence[Cite] = ()):
+        self.parts = parts
+        self.label = label or " and ".join(p.label for p in parts if p.label)
+        self.citations = tuple(citations)
+
+    def _explain(self, facts, ctx):
+        traces = [p.explain(facts, ctx) for p in self.parts]
+        values = [t.value for t in traces]
+        value: Kleene = False if False in values else (None if None in values else True)
+        return _combined(self, value, traces, "all")
+
+    def _compile(self, ctx):
+        return pl.all_horizontal([p.compile(ctx) for p in self.parts])
+
+    def facts(self):
+        return frozenset().union(*(p.facts() for p in self.parts))
+
+    def children(self):
+        return self.parts
+
+
+class Any(Condition):
+    """At least one part holds (Kleene OR)."""
+
+    def __init__(self, *parts: Condition, label: str = "", citations: Sequence[Cite] = ()):
+        self.parts = parts
+        self.label = label or " or ".join(p.label for p in parts if p.label)
+        self.citations = tuple(citations)
+
+    def _explain(self, facts, ctx):
+        traces = [p.explain(facts, ctx) for p in self.parts]
+        values = [t.value for t in traces]
+        value: Kleene = True if True in values else (None if None in values else False)
+        return _combined(self, value, traces, "any")
+
+    def _compile(self, ctx):
+        return pl.any_horizontal([p.compile(ctx) for p in self.parts])
+
+    def facts(self):
+        return frozenset().union(*(p.facts() for p in self.parts))
+
+    def children(self):
+        return self.parts
+
+
+class Not(Condition):
+    """The part does not hold (unknown stays unknown)."""
+
+    def __init__(self, part: Condition, label: str = "", citations: Sequence[Cite] = ()):
+        self.part = part
+        self.label = label or f"not {part.label}"
+        self.citations = tuple(citations) or part.citations
+
+    def _explain(self, facts, ctx):
+        inner = self.part.explain(facts, ctx)
+        value = None if inner.value is None else not inner.value
+        return Trace(
+            self.label, value, self.citations, [inner], inner.depends_on, inner.unsettled, op="not"
+        )
+
+    def _compile(self, ctx):
+        return ~self.part.compile(ctx)
+
+    def facts(self):
+        return self.part.facts()
+
+    def children(self):
+        return (self.part,)
+
+
+class InForce(Condition):
+    """A dated legal instrument (a designation, a program) applies at the evaluation instant.
+
+    The answer comes from the timeline in the context (a constant when every row is decided at
+    one instant); None means the law itself is unsettled at that instant.
+    """
+
+    def __init__(self, key: str, label: str):
+        self.key = key
+        self.label = label
+
+    def _explain(self, facts, ctx):
+        value = ctx.in_force(self.key)
+        note, citations = ctx.status(self.key)
+        unsettled = frozenset({f"in force: {self.key}"}) if value is None else frozenset()
+        return Trace(self.label, value, citations, note=note, unsettled=unsettled, kind="in_force")
+
+    def _compile(self, ctx):
+        return ctx.in_force_expr(self.key)
+
+    def facts(self):
+        return frozenset()
+
+
+class Blocked(Condition):
+    """A dated instrument exists at the evaluation instant but a court order blocks it."""
+
+    def __init__(self, key: str, label: str):
+        self.key = key
+        self.label = label
+
+    def _explain(self, facts, ctx):
+        value = ctx.blocked(self.key)
+        note, citations = ctx.status(self.key)
+        return Trace(self.label, value, citations, note=note, kind="in_force")
+
+    def _compile(self, ctx):
+        return ctx.blocked_expr(self.key)
+
+    def facts(self):
+        return frozenset()
+
+
+class Known(Condition):
+    """Whether a fact is known at all (never unknown itself): for steps not yet taken, such as
+    a screening whose answers are not in yet."""
+
+    def __init__(self, *facts: Fact, label: str = ""):
+        self.fact_refs = facts
+        self.label = label or "known: " + ", ".join(f.name for f in facts)
+
+    def _explain(self, facts, ctx):
+        missing = [f.name for f in self.fact_refs if facts.get(f.name) is None]
+        note = f"not yet known: {', '.join(missing)}" if missing else ""
+        return Trace(self.label, not missing, self.citations, note=note)
+
+    def _compile(self, ctx):
+        return pl.all_horizontal([pl.col(f.name).is_not_null() for f in self.fact_refs])
+
+    def facts(self):
+        return frozenset(f.name for f in self.fact_refs)
+
+
+class Unsettled(Condition):
+    """An open legal question (spec LEGAL_UNCERTAIN / UNCONFIRMED): always unknown, by law."""
+
+    def __init__(self, question: str, label: str, *citations: Cite):
+        self.question = question
+        self.label = label
+        self.citations = citations
+
+    def _explain(self, facts, ctx):
+        return Trace(
+            self.label,
+            None,
+            self.citations,
+            unsettled=frozenset({self.question}),
+            note="LEGAL_UNCERTAIN: the law is unsettled on this point",
+        )
+
+    def _compile(self, ctx):
+        return pl.lit(None, dtype=pl.Boolean)
+
+    def facts(self):
+        return frozenset()
+
+
+@dataclass
+class Exception_:
+    """A named exception to a base rule, with its own citation."""
+
+    name: str
+    condition: Condition
+
+
+class Default(Condition):
+    """A base rule with named exceptions: the base holds and no exception applies.
+
+    This is the shape of Catala's default logic; "why not" is the exception that applied.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        base: Condition,
+        exceptions: Sequence[Exception_],
+        citations: Sequence[Cite] = (),
+    ):
+        self.label = label
+        self.base = base
+        self.exceptions = tuple(exceptions)
+        self.citations = tuple(citations)
+        self._as_all = All(base, *(Not(e.condition) for e in self.exceptions))
+
+    def _explain(self, facts, ctx):
+        base = self.base.explain(facts, ctx)
+        exceptions = []
+        for exc in self.exceptions:
+            trace = exc.condition.explain(facts, ctx)
+            label = f"exception — {exc.name}: {trace.label}"
+            exceptions.append(
+                Trace(
+                    label,
+                    trace.value,
+                    trace.citations,
+                    trace.children,
+                    trace.depends_on,
+                    trace.unsettled,
+                    trace.note,
+                    "exception",
+                    trace.op,
+                )
+            )
+        # The value is the Kleene AND of the base and the negated exceptions.
+        values = [base.value] + [None if t.value is None else not t.value for t in exceptions]
+        value: Kleene = False if False in values else (None if None in values else True)
+        if value is None:
+            unknown, questions = _unknown_parts(
+                t for t, v in zip([base, *exceptions], values, strict=True) if v is None
+            )
+        else:
+            unknown, questions = frozenset(), frozenset()
+        trace = Trace(self.label, value, self.citations, [base, *exceptions], unknown, questions)
+        trace.op = "default"
+        return trace
+
+    def _compile(self, ctx):
+        return self._as_all.compile(ctx)
+
+    def facts(self):
+        return self._as_all.facts()
+
+    def children(self):
+        return (self.base, *(e.condition for e in self.exceptions))
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions: ordered branches to outcomes
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Branch:
+    """One row of an ordered decision table: if ``condition``, then ``outcome``."""
+
+    name: str
+    condition: Condition
+    outcome: Outcome
+    citations: tuple[Cite, ...] = ()
+
+
+@dataclass
+class DecisionTrace:
+    """A decision's explanation: the outcome (None if it depends on unknowns), the branch
+    that decided it, every branch looked at, and what it depends on."""
+
+    name: str
+    outcome: Outcome | None
+    decided_by: Branch | None
+    branches: list[tuple[Branch, Trace]]
+    possible: tuple[Outcome, ...]
+    depends_on: frozenset[str]
+    unsettled: frozenset[str]
+    otherwise: Trace | None  # why the fallback applies, when no branch held
+
+
+class Decision:
+    """An ordered decision table (spec R3 "evaluate in this order"): the first branch whose
+    condition holds gives the outcome; ``otherwise`` applies when none does."""
+
+    def __init__(self, name: str, branches: Sequence[Branch], otherwise: Branch):
+        self.name = name
+        self.branches = tuple(branches)
+        self.otherwise = otherwise
+        codes = [b.outcome.code for b in (*self.branches, otherwise)]
+        self.outcome_codes = tuple(dict.fromkeys(codes))
+
+    def explain(self, facts, ctx) -> DecisionTrace:
+        looked: list[tuple[Branch, Trace]] = []
+        for branch in self.branches:
+            trace = branch.condition.explain(facts, ctx)
+            looked.append((branch, trace))
+            if trace.value is True:
+                break
+        else:
+            return self._conclude(looked, self.otherwise.condition.explain(facts, ctx))
+        return self._conclude(looked, None)
+
+    def _conclude(
+        self, looked: list[tuple[Branch, Trace]], otherwise: Trace | None
+    ) -> DecisionTrace:
+        # Walk back from the end: the result of the tail, then fold each branch in front of it.
+        last_branch, last_trace = looked[-1]
+        if last_trace.value is True:
+            result: Outcome | None = last_branch.outcome
+            decided_by: Branch | None = last_branch
+            possible = [last_branch.outcome]
+            tail = looked[:-1]
+        else:
+            result, decided_by, possible = self.otherwise.outcome, self.otherwise, []
+            possible = [self.otherwise.outcome]
+            tail = looked
+        unknown: set[str] = set()
+        questions: set[str] = set()
+        for branch, trace in reversed(tail):
+            if trace.value is None:
+                possible.append(branch.outcome)
+                unknown |= trace.depends_on
+                questions |= trace.unsettled
+                # Outcomes agree by code: two rows may word the same outcome differently.
+                if result is None or result.code != branch.outcome.code:
+                    result, decided_by = None, None
+        if result is not None:
+            unknown, questions = set(), set()
+        return DecisionTrace(
+            self.name,
+            result,
+            decided_by,
+            looked,
+            tuple(dict.fromkeys(reversed(possible))),
+            frozenset(unknown),
+            frozenset(questions),
+            otherwise,
+        )
+
+    def compile(self, ctx: Context) -> tuple[list[pl.Expr], pl.Expr, pl.Expr]:
+        """The outcome code per row; null where the outcome depends on unknown facts.
+
+        Returns three steps: the branch conditions as columns, the candidate outcome (the first
+        branch that holds) as a column, and the outcome over them. Written out inline, the
+        three-valued fold would repeat every condition once per later branch.
+        """
+        names = [f"__{self.name}_{i}" for i in range(len(self.branches))]
+        candidate_name = f"__{self.name}_candidate"
+        conditions = [
+            b.condition.compile(ctx).alias(n) for b, n in zip(self.branches, names, strict=True)
+        ]
+        # Codes as an Enum: small integers underneath, compared and copied cheaply.
+        dtype = pl.Enum(self.outcome_codes)
+        codes = [pl.lit(b.outcome.code, dtype=dtype) for b in self.branches]
+        fallback = pl.lit(self.otherwise.outcome.code, dtype=dtype)
+        # The first branch that holds (null counts as not holding) gives the candidate...
+        candidate: AnyType = fallback
+        for name, code in reversed(list(zip(names, codes, strict=True))):
+            candidate = pl.when(pl.col(name)).then(code).otherwise(candidate)
+        # ...unless an earlier branch is unknown and would give a different outcome.
+        conflicts = []
+        decided_before = pl.lit(False)
+        for name, code in zip(names, codes, strict=True):
+            column = pl.col(name)
+            conflicts.append(~decided_before & column.is_null() & (code != pl.col(candidate_name)))
+            decided_before = decided_before | column.fill_null(False)
+        outcome = pl.col(candidate_name)
+        if conflicts:
+            outcome = pl.when(pl.any_horizontal(conflicts)).then(None).otherwise(outcome)
+        return conditions, candidate.alias(candidate_name), outcome
+
+    def facts(self) -> frozenset[str]:
+        return frozenset().union(*(b.condition.facts() for b in self.branches))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _show_instant(value: dt.datetime) -> str:
+    """An instant in US Eastern time (cached: explanations show the same few instants often)."""
+    return value.astimezone(EASTERN).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _show(value: AnyType) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, dt.datetime):
+        return _show_instant(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set | list | tuple):
+        return "{" + ", ".join(sorted(map(str, value))) + "}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+show = _show
+
+
+def roots(decisions: Iterable[Decision]) -> list[Condition]:
+    """The conditions of every branch of the decisions, fallbacks included."""
+    return [b.condition for d in decisions for b in (*d.branches, d.otherwise)]
+
+
+def rule_nodes(*starts: Condition) -> list[Condition]:
+    """Every node reachable from the given ones, each once (rules share sub-rules)."""
+    seen: dict[int, Condition] = {}
+    stack = list(starts)
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen[id(node)] = node
+            stack.extend(node.children())
+    return list(seen.values())
+
+
+def shared_stages(
+    decisions: Iterable[Decision], ctx: Context, every: bool = False
+) -> list[list[pl.Expr]]:
+    """Sub-rules that several rules read (e.g. "expedited removal is available", read by two
+    questions), compiled once each as a column: stages of columns to add in order, inner
+    sub-rules first. Registers the columns in ``ctx.columns`` so later compiles read them.
+    With ``every``, every rule that has parts gets its column (for explaining many rows)."""
+    parents: dict[int, int] = {}
+    nodes: dict[int, Condition] = {}
+    stack: list[Condition] = []
+    for decision in decisions:
+        stack += [b.condition for b in (*decision.branches, decision.otherwise)]
+    while stack:
+        node = stack.pop()
+        parents[id(node)] = parents.get(id(node), 0) + 1
+        if id(node) in nodes:
+            continue
+        nodes[id(node)] = node
+        stack.extend(node.children())
+    shared = {i for i, n in nodes.items() if (every or parents[i] > 1) and n.children()}
+    level: dict[int, int] = {}
+
+    def depth(node: Condition) -> int:
+        if id(node) not in level:
+            inner = [depth(c) for c in node.children()]
+            level[id(node)] = max(inner, default=-1) + (1 if id(node) in shared else 0)
+        return level[id(node)]
+
+    stages: dict[int, list[Condition]] = {}
+    for i in shared:
+        stages.setdefault(depth(nodes[i]), []).append(nodes[i])
+    compiled = []
+    for _, group in sorted(stages.items()):
+        exprs = []
+        for node in group:
+            name = f"__shared_{id(node)}"
+            exprs.append(node._compile(ctx).alias(name))
+            ctx.columns[id(node)] = name
+        compiled.append(exprs)
+    return compiled

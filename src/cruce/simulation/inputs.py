@@ -1,0 +1,262 @@
+"""Monthly inputs of the pipeline from the shipped tables: who is encountered at the southwest
+land border (by nationality and group), how many ask for protection, the detention beds, the
+immigration judges and the court backlog at the start.
+
+A fiscal year's total is spread evenly over its months (the tables are annual; seasonality is
+not modelled). Compositions come from Border Patrol apprehension tables and are applied to all
+southwest land border encounters (Border Patrol and OFO). Every value records its row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from cruce.simulation.data import Evidence, Series, dated, fiscal_year, leading_year, yearly
+
+NATIONALITIES = ("MX", "GT", "HN", "SV", "OTHER")
+COUNTRY_NAMES = {
+    "MX": "Mexico",
+    "GT": "Guatemala",
+    "HN": "Honduras",
+    "SV": "El Salvador",
+    "OTHER": "Other",
+}
+CENTRAL = ("GT", "HN", "SV")
+GROUPS = ("single_adult", "family_unit", "uac")
+_BY_NAME = {name: code for code, name in COUNTRY_NAMES.items() if code != "OTHER"}
+
+
+class MissingInput(ValueError):
+    """A month the shipped tables do not cover and the scenario does not fill."""
+
+
+def _southwest(component: str) -> Series:
+    return yearly(
+        "swb_encounters",
+        f"southwest land border encounters ({component})",
+        lambda r: r["scope"] == "southwest_land_border" and r["component"] == component,
+        lambda r: r["encounters"],
+        prefer=lambda r: r["is_approximate"],  # the unrounded figure when there are two
+    )
+
+
+ENCOUNTERS = _southwest("USBP+OFO")
+OFO_INADMISSIBLES = _southwest("OFO inadmissibles")
+APPREHENSIONS = yearly(
+    "swb_usbp_apprehensions_by_year",
+    "southwest border Border Patrol apprehensions",
+    lambda r: r["scope"] == "southwest_border_usbp" and r["apprehensions_mexico"] is not None,
+    lambda r: r["apprehensions_total"],
+)
+APPREHENSIONS_MEXICO = yearly(
+    "swb_usbp_apprehensions_by_year",
+    "southwest border Border Patrol apprehensions of Mexicans",
+    lambda r: r["scope"] == "southwest_border_usbp",
+    lambda r: r["apprehensions_mexico"],
+)
+
+
+def _by_nationality(country: str) -> Series:
+    """Full nationality breakdowns: FY2017, and the first half of FY2016."""
+    return yearly(
+        "swb_usbp_apprehensions_by_nationality",
+        f"southwest border apprehensions, {country}",
+        lambda r: r["country"] == country and r["period"] in ("FY2017", _FY2016_HALF),
+        lambda r: r["apprehensions"],
+        year=lambda r: 2017 if r["period"] == "FY2017" else 2016,
+    )
+
+
+_FY2016_HALF = "2016 first six months (as reported Jul 2016)"
+BREAKDOWN = {c: _by_nationality(c) for c in ("All", "Mexico", *_BY_NAME)}
+
+
+def _group(demographic: str, country: str = "All") -> Series:
+    return yearly(
+        "swb_uac_family_units",
+        f"southwest border apprehensions, {demographic}, {country}",
+        lambda r: r["demographic"] == demographic and r["country"] == country,
+        lambda r: r["apprehensions"],
+    )
+
+
+GROUP_TOTAL = _group("total")
+GROUP_UAC = _group("unaccompanied_alien_children")
+GROUP_FAMILY = _group("family_unit_individuals")
+UAC_BY_COUNTRY = {c: _group("unaccompanied_alien_children", n) for n, c in _BY_NAME.items()}
+FAMILY_BY_COUNTRY = {c: _group("family_unit_individuals", n) for n, c in _BY_NAME.items()}
+
+
+def _credible_fear(column: str, what: str) -> Series:
+    """Full fiscal years only (FY2018's row covers October to April)."""
+    return yearly("credible_fear", what, lambda r: not r["partial_year"], lambda r: r[column])
+
+
+CREDIBLE_FEAR_CASES = _credible_fear("cf_total", "credible fear cases received")
+CREDIBLE_FEAR_POSITIVE = _credible_fear("cf_positive", "credible fear found")
+CREDIBLE_FEAR_NEGATIVE = _credible_fear("cf_negative", "credible fear not found")
+
+
+def _detention(metric: str, what: str) -> Series:
+    return yearly(
+        "ice_detention",
+        what,
+        lambda r: r["metric"] == metric,
+        lambda r: r["value"],
+        year=lambda r: leading_year(str(r["fiscal_year"])),
+    )
+
+
+FUNDED_BEDS = {
+    metric: _detention(metric, f"ICE detention {metric.replace('_', ' ')}")
+    for metric in ("funded_beds", "funded_average_daily_population", "funded_beds_mandate")
+}
+LENGTH_OF_STAY = _detention("average_length_of_stay", "ICE average length of stay (days)")
+BED_DAY_COST = _detention("adult_bed_rate", "ICE adult bed rate (USD per bed-day)")
+DETAINED_POPULATION = _detention("average_daily_population", "ICE average daily population")
+COURT_PENDING = yearly(
+    "eoir_caseload",
+    "immigration court cases pending at the end of the fiscal year",
+    lambda r: True,
+    lambda r: r["pending_end_of_fy"],
+)
+JUDGES = dated(
+    "immigration_judges",
+    "immigration judges on the bench",
+    lambda r: r["metric"] == "immigration_judges_on_bench",
+)
+DAYS_PENDING = yearly(
+    "immigration_court_wait_times",
+    "average days pending cases have waited",
+    lambda r: r["average_days_pending"] is not None,
+    lambda r: r["average_days_pending"],
+    year=lambda r: fiscal_year(dt.date.fromisoformat(str(r["as_of"])[:7] + "-01")),
+)
+
+
+def _ratio(top: Series, bottom: Series, year: int, evidence: Evidence) -> float:
+    """top/bottom in the year nearest ``year`` that has both (both rows recorded)."""
+    common = set(top.by_year) & set(bottom.by_year)
+    nearest = min(common, key=lambda y: (abs(y - year), -y))
+    if nearest != year:
+        evidence.stand_ins.add(f"{top.what} / {bottom.what}: FY{year} read from FY{nearest}")
+    return top.at(nearest, evidence) / bottom.at(nearest, evidence)
+
+
+def _country_shares(counts: dict[str, Series], total: Series, year: int, ev: Evidence):
+    """Shares by nationality within a group; OTHER is the group total less the four named."""
+    shares = np.array([_ratio(counts[c], total, year, ev) for c in NATIONALITIES[:-1]])
+    return np.append(shares, max(0.0, 1.0 - shares.sum()))
+
+
+def composition(year: int, evidence: Evidence) -> np.ndarray:
+    """Shares of the fiscal year's encounters by group × nationality (sums to 1)."""
+    mexican = _ratio(APPREHENSIONS_MEXICO, APPREHENSIONS, year, evidence)
+    # the breakdown's non-Mexican composition: GT, HN, SV and what remains (OTHER)
+    named = np.array(
+        [_ratio(BREAKDOWN[COUNTRY_NAMES[c]], BREAKDOWN["All"], year, evidence) for c in CENTRAL]
+    )
+    in_breakdown = _ratio(BREAKDOWN["Mexico"], BREAKDOWN["All"], year, evidence)
+    non_mexican = np.append(named, 1.0 - named.sum() - in_breakdown) / (1.0 - in_breakdown)
+    overall = np.concatenate([[mexican], (1.0 - mexican) * non_mexican])
+    uac = _ratio(GROUP_UAC, GROUP_TOTAL, year, evidence)
+    family = _ratio(GROUP_FAMILY, GROUP_TOTAL, year, evidence)
+    cells = np.zeros((len(GROUPS), len(NATIONALITIES)))
+    cells[2] = uac * _country_shares(UAC_BY_COUNTRY, GROUP_UAC, year, evidence)
+    cells[1] = family * _country_shares(FAMILY_BY_COUNTRY, GROUP_FAMILY, year, evidence)
+    single = np.clip(overall - cells[1] - cells[2], 0.0, None)
+    cells[0] = (1.0 - uac - family) * single / single.sum()
+    return cells
+
+
+def beds(year: int, evidence: Evidence) -> float:
+    """Funded detention beds: the appropriation's bed figure, else its funded ADP, else the
+    statutory bed mandate, from the nearest year that has one."""
+    for series in FUNDED_BEDS.values():
+        if year in series.by_year:
+            return series.at(year, evidence)
+    return FUNDED_BEDS["funded_beds"].at(year, evidence)
+
+
+def judges_on(day: dt.date, evidence: Evidence) -> float:
+    """Judges on the bench, linear between dated counts, flat beyond the first and last."""
+    dates = [d for d, _ in JUDGES]
+    if day <= dates[0] or day >= dates[-1]:
+        end = JUDGES[0] if day <= dates[0] else JUDGES[-1]
+        evidence.stand_ins.add(f"immigration judges: {day} held at the count of {end[0]}")
+        return evidence.use(end[1])
+    after = next(i for i, d in enumerate(dates) if d >= day)
+    (d0, v0), (d1, v1) = JUDGES[after - 1], JUDGES[after]
+    weight = (day - d0).days / max((d1 - d0).days, 1)
+    return evidence.use(v0) * (1 - weight) + evidence.use(v1) * weight
+
+
+@dataclass(frozen=True)
+class MonthlyInputs:
+    """The pipeline's inputs, one entry per month (arrays indexed by month)."""
+
+    months: list[dt.date]
+    encounters: np.ndarray  # persons per month
+    composition: np.ndarray  # month × group × nationality shares
+    at_port_share: np.ndarray  # share encountered at a port of entry (OFO)
+    fear_share: np.ndarray  # credible fear cases / encounters (referrals the pipeline reproduces)
+    fear_found_rate: np.ndarray  # share of decided credible fear cases found
+    beds: np.ndarray
+    length_of_stay_days: np.ndarray
+    bed_day_cost: np.ndarray
+    judges: np.ndarray
+    pending_at_start: float
+    days_pending_at_start: float
+    detained_at_start: float
+
+
+def month_range(start: dt.date, months: int) -> list[dt.date]:
+    first = dt.date(start.year, start.month, 1)
+    return [
+        dt.date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
+        for i in range(months)
+    ]
+
+
+def monthly_inputs(
+    months: list[dt.date], evidence: Evidence, encounters_by_year: dict[int, float] | None = None
+) -> MonthlyInputs:
+    """The inputs for ``months``; ``encounters_by_year`` (a scenario's) replaces the table's
+    southwest border encounters for the fiscal years it names."""
+    given = encounters_by_year or {}
+    years = [fiscal_year(m) for m in months]
+    missing = sorted({y for y in years if y not in given and y not in ENCOUNTERS.by_year})
+    if missing:
+        raise MissingInput(
+            f"no southwest border encounters for FY{', FY'.join(map(str, missing))} in "
+            f"data/swb_encounters.csv (it covers FY{min(ENCOUNTERS.by_year)}–"
+            f"FY{max(ENCOUNTERS.by_year)}); give them in the scenario's inputs.encounters_by_year"
+        )
+
+    def per_year(read) -> np.ndarray:
+        cache = {y: read(y) for y in set(years)}
+        return np.array([cache[y] for y in years], dtype=float)
+
+    before = fiscal_year(months[0]) - 1
+    return MonthlyInputs(
+        months=months,
+        encounters=per_year(lambda y: given[y] if y in given else ENCOUNTERS.at(y, evidence)) / 12,
+        composition=np.stack([composition(y, evidence) for y in years]),
+        at_port_share=per_year(lambda y: _ratio(OFO_INADMISSIBLES, ENCOUNTERS, y, evidence)),
+        fear_share=per_year(lambda y: _ratio(CREDIBLE_FEAR_CASES, ENCOUNTERS, y, evidence)),
+        fear_found_rate=per_year(
+            lambda y: (
+                1.0 / (1.0 + _ratio(CREDIBLE_FEAR_NEGATIVE, CREDIBLE_FEAR_POSITIVE, y, evidence))
+            )
+        ),
+        beds=per_year(lambda y: beds(y, evidence)),
+        length_of_stay_days=per_year(lambda y: LENGTH_OF_STAY.at(y, evidence)),
+        bed_day_cost=per_year(lambda y: BED_DAY_COST.at(y, evidence)),
+        judges=np.array([judges_on(m, evidence) for m in months]),
+        pending_at_start=COURT_PENDING.at(before, evidence),
+        days_pending_at_start=DAYS_PENDING.at(before, evidence),
+        detained_at_start=DETAINED_POPULATION.at(before, evidence),
+    )

@@ -1,0 +1,207 @@
+"""Monte Carlo replicates of a scenario, in process or on Dask, and their quantile bands.
+
+Replicate ``i`` of a scenario with seed ``s`` draws every random number from its own stream,
+``numpy.random.default_rng([s, i])``: the same seed gives the same numbers whatever the number
+of workers, the order replicates finish in, or a worker lost and its replicates run again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+import polars as pl
+
+from cruce.law.timeline import timeline_named
+from cruce.simulation.data import Evidence, fiscal_year
+from cruce.simulation.inputs import month_range, monthly_inputs
+from cruce.simulation.parameters import PARAMETERS
+from cruce.simulation.pathways import border_law, interior_law, returnable
+from cruce.simulation.pipeline import METRICS, Prepared, run
+from cruce.simulation.scenario import Scenario
+from cruce.simulation.workforce import agencies, arrests_per_officer_month, directives
+
+QUANTILES = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
+
+
+def prepare(scenario: Scenario) -> tuple[Prepared, Evidence]:
+    """Inputs and the rules' answers for every month of the scenario (shared by replicates)."""
+    evidence = Evidence()
+    months = month_range(scenario.first_month, scenario.months)
+    given = {
+        year: value.distribution.mean()
+        for year, value in scenario.inputs.encounters_by_year.items()
+    }
+    inputs = monthly_inputs(months, evidence, given)
+    timeline = timeline_named(scenario.timeline)
+    instants = scenario.instants(months)
+    border = border_law(instants, timeline)
+    part_h = next(row for row in timeline.events if row.id == "KELLY-2017-PART-H")
+    staff = agencies(scenario.first_month, evidence)
+    polygraph = PARAMETERS["polygraph_pass_rate"]
+    for datum in polygraph.rows:
+        evidence.use(datum)
+    prepared = Prepared(
+        inputs=inputs,
+        border=border,
+        returns_open=returnable(border, scenario.returns_to_mexico, instants, part_h),
+        interior=interior_law(instants, timeline),
+        agencies=staff,
+        directives=directives(timeline, instants),
+        arrests_per_officer_month=arrests_per_officer_month(staff["ice"], evidence),
+        polygraph_in_data=polygraph.default.mean(),
+    )
+    for parameter in PARAMETERS.values():
+        if parameter.name not in scenario.parameters:
+            for datum in parameter.rows:
+                evidence.use(datum)
+    return prepared, evidence
+
+
+def replicate(prepared: Prepared, scenario: Scenario, index: int) -> np.ndarray:
+    """Replicate ``index``: metric × month."""
+    rng = np.random.default_rng([scenario.seed, index])
+    draw = {name: d.draw(rng) for name, d in sorted(scenario.distributions().items())}
+    inputs = prepared.inputs
+    if scenario.inputs.encounters_by_year:
+        scale = {
+            year: value.distribution.draw(rng) / value.distribution.mean()
+            for year, value in sorted(scenario.inputs.encounters_by_year.items())
+        }
+        factor = np.array([scale.get(fiscal_year(m), 1.0) for m in inputs.months])
+        inputs = dataclasses.replace(inputs, encounters=inputs.encounters * factor)
+        prepared = dataclasses.replace(prepared, inputs=inputs)
+    return run(prepared, draw, rng)
+
+
+# Replicates per Dask task: a replicate takes about 10 ms, too little to pay a task's overhead
+# (1 -> 2 workers: 1.6x one per task, 1.9x ten per task; benchmarks/bench_simulation.py).
+BATCH = 10
+
+
+def replicate_batch(prepared: Prepared, scenario: Scenario, indices: range) -> list[np.ndarray]:
+    """Replicates ``indices`` (each with its own random stream, as ``replicate``)."""
+    return [replicate(prepared, scenario, index) for index in indices]
+
+
+def run_replicates(
+    prepared: Prepared,
+    scenario: Scenario,
+    client=None,
+    progress: Callable[[int], None] | None = None,
+    replicates: int | None = None,
+) -> np.ndarray:
+    """All replicates (replicate × metric × month), on a Dask ``client`` if given."""
+    count = replicates or scenario.replicates
+    results: list[np.ndarray | None] = [None] * count
+    if client is None:
+        for index in range(count):
+            results[index] = replicate(prepared, scenario, index)
+            if progress:
+                progress(1)
+        return np.stack(results)
+    from distributed import as_completed
+
+    # hash=False: a fresh key per call, so a previous call releasing its copy cannot race this one
+    shared = client.scatter(prepared, broadcast=True, hash=False)
+    batches = [range(i, min(i + BATCH, count)) for i in range(0, count, BATCH)]
+    futures = client.map(
+        replicate_batch,
+        [shared] * len(batches),
+        [scenario] * len(batches),
+        batches,
+        pure=False,
+        retries=3,
+    )
+    where = {future.key: batch for future, batch in zip(futures, batches, strict=True)}
+    for future in as_completed(futures):
+        for index, result in zip(where[future.key], future.result(), strict=True):
+            results[index] = result
+        if progress:
+            progress(len(where[future.key]))
+    return np.stack(results)
+
+
+def bands(results: np.ndarray, prepared: Prepared, scenario: str) -> pl.DataFrame:
+    """Mean and quantiles over replicates, by metric and month (long form)."""
+    months = prepared.inputs.months
+    frames = []
+    for i, metric in enumerate(METRICS):
+        values = results[:, i, :]
+        columns = {
+            "scenario": [scenario] * len(months),
+            "metric": [metric] * len(months),
+            "month": months,
+            "mean": np.nanmean(values, axis=0),
+        }
+        for name, q in QUANTILES.items():
+            columns[name] = np.nanquantile(values, q, axis=0)
+        frames.append(pl.DataFrame(columns))
+    return pl.concat(frames)
+
+
+# Totals over the horizon (flows) or values at its end (stocks), with bands over replicates.
+SUMMARY = {
+    "returns_to_mexico_non_mexican": "sum",
+    "returns_to_mexico_GT": "sum",
+    "returns_to_mexico_HN": "sum",
+    "returns_to_mexico_SV": "sum",
+    "returns_to_mexico_OTHER": "sum",
+    "removals": "sum",
+    "interior_arrests": "sum",
+    "in_absentia_orders": "sum",
+    "relief_granted": "sum",
+    "court_backlog": "last",
+    "median_wait_months": "last",
+    "median_pending_age_months": "last",
+    "detention_population": "mean",
+    "detention_capacity": "mean",
+    "released_for_lack_of_beds": "sum",
+    "headcount_border_patrol": "last",
+    "headcount_ice": "last",
+    "detention_cost_usd": "sum",
+}
+
+
+def summary(results: np.ndarray, scenario: str) -> pl.DataFrame:
+    """One row per headline figure: its quantiles over replicates."""
+    rows = []
+    for metric, how in SUMMARY.items():
+        values = results[:, METRICS.index(metric), :]
+        per_replicate = {
+            "sum": values.sum(axis=1),
+            "last": values[:, -1],
+            "mean": values.mean(axis=1),
+        }[how]
+        row = {"scenario": scenario, "metric": metric, "over_horizon": how}
+        row |= {name: float(np.nanquantile(per_replicate, q)) for name, q in QUANTILES.items()}
+        rows.append(row)
+    return pl.DataFrame(rows)
+
+
+@contextlib.contextmanager
+def dask_client(workers: int, scheduler: str | None = None):
+    """A Dask client: to ``scheduler`` if given, else a LocalCluster of ``workers`` processes
+    (one thread each: a replicate is NumPy-bound); ``workers`` 0 means no Dask (in process)."""
+    if scheduler is None and workers == 0:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=50,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client

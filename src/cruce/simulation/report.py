@@ -1,0 +1,154 @@
+"""A simulation run's outputs: bands, summary, charts (HTML with plotly.js embedded, PNG by
+Chromium), provenance, and the DuckDB store — for one scenario or two side by side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from cruce import __version__
+from cruce.simulation.data import Evidence
+from cruce.simulation.montecarlo import bands, summary
+from cruce.simulation.parameters import PARAMETERS
+from cruce.simulation.pipeline import Prepared
+from cruce.simulation.scenario import Scenario
+from cruce.tables.store import save
+
+PANELS = (
+    ("returns_to_mexico_non_mexican", "Non-Mexicans returned to Mexico, per month"),
+    ("court_backlog", "Immigration court cases pending"),
+    ("median_wait_months", "Median wait of completed cases (months)"),
+    ("detention_population", "Detention population (dashed: capacity)"),
+    ("removals", "Removals per month"),
+    ("headcount_border_patrol", "Border Patrol agents (dashed: ICE officers)"),
+)
+DASHED = {"detention_population": "detention_capacity", "headcount_border_patrol": "headcount_ice"}
+COLOURS = ("#b3261e", "#1f5fa8", "#2e7d32", "#8e24aa")
+
+
+@dataclass(frozen=True)
+class SimulationRun:
+    """One scenario's replicates and what they were made from."""
+
+    scenario: Scenario
+    prepared: Prepared
+    evidence: Evidence
+    results: np.ndarray  # replicate × metric × month
+
+    def bands(self) -> pl.DataFrame:
+        return bands(self.results, self.prepared, self.scenario.name)
+
+    def summary(self) -> pl.DataFrame:
+        return summary(self.results, self.scenario.name)
+
+
+def provenance(run: SimulationRun, workers: str) -> dict[str, Any]:
+    scenario = run.scenario
+    return {
+        "model_version": __version__,
+        "scenario": scenario.model_dump(mode="json", by_alias=True),
+        "seed": scenario.seed,
+        "replicates": int(run.results.shape[0]),
+        "workers": workers,
+        "parameters": {
+            name: {
+                "distribution": distribution.model_dump(mode="json", by_alias=True),
+                "basis": PARAMETERS[name].basis,
+                "from_scenario": name in scenario.parameters,
+            }
+            for name, distribution in scenario.distributions().items()
+        },
+        "data_rows": run.evidence.records(),
+        "data_read_from_another_year": sorted(run.evidence.stand_ins),
+    }
+
+
+def comparison(runs: list[SimulationRun]) -> pl.DataFrame:
+    """The scenarios' summaries side by side (median and 90% band of each)."""
+    wide = None
+    for run in runs:
+        part = run.summary().select(
+            "metric",
+            "over_horizon",
+            pl.format("{} [{} – {}]", *(pl.col(c).round(0) for c in ("p50", "p05", "p95"))).alias(
+                run.scenario.name
+            ),
+        )
+        wide = part if wide is None else wide.join(part, on=["metric", "over_horizon"])
+    return wide
+
+
+def chart_html(runs: list[SimulationRun]) -> str:
+    """Each panel: the median per month and its 5–95% band, one colour per scenario."""
+    from plotly.subplots import make_subplots
+
+    figure = make_subplots(rows=3, cols=2, subplot_titles=[title for _, title in PANELS])
+    for s, run in enumerate(runs):
+        colour = COLOURS[s % len(COLOURS)]
+        table = run.bands()
+        for p, (metric, _) in enumerate(PANELS):
+            row, col = p // 2 + 1, p % 2 + 1
+            _band(figure, table, metric, run.scenario.name, colour, row, col, first=p == 0)
+            if metric in DASHED:
+                _band(figure, table, DASHED[metric], None, colour, row, col, dash="dash")
+    figure.update_layout(
+        title="Cruce simulation: median and 5–95% band over replicates "
+        f"({', '.join(r.scenario.name for r in runs)})",
+        template="plotly_white",
+        width=1200,
+        height=1100,
+        legend={"orientation": "h", "y": -0.06},
+    )
+    return figure.to_html(include_plotlyjs=True, full_html=True)
+
+
+def _band(figure, table, metric, name, colour, row, col, first=False, dash=None) -> None:
+    part = table.filter(pl.col("metric") == metric)
+    months = part["month"].to_list()
+    if dash is None:
+        figure.add_scatter(
+            x=months + months[::-1],
+            y=part["p95"].to_list() + part["p05"].to_list()[::-1],
+            fill="toself",
+            fillcolor=colour,
+            opacity=0.18,
+            line={"width": 0},
+            hoverinfo="skip",
+            showlegend=False,
+            row=row,
+            col=col,
+        )
+    figure.add_scatter(
+        x=months,
+        y=part["p50"].to_list(),
+        name=name or metric,
+        line={"color": colour, "dash": dash or "solid"},
+        showlegend=first,
+        row=row,
+        col=col,
+    )
+
+
+def write(runs: list[SimulationRun], out: Path, workers: str) -> dict[str, str]:
+    """Bands, summaries, comparison, chart and store under ``out``; returns the run ids."""
+    out.mkdir(parents=True, exist_ok=True)
+    run_ids = {}
+    for run in runs:
+        name = run.scenario.name
+        band_table, summary_table = run.bands(), run.summary()
+        band_table.write_csv(out / f"{name}-bands.csv")
+        summary_table.write_csv(out / f"{name}-summary.csv")
+        run_ids[name] = save(
+            out / "cruce.duckdb",
+            "simulation",
+            provenance(run, workers),
+            {"simulation_bands": band_table, "simulation_summary": summary_table},
+        )
+    if len(runs) > 1:
+        comparison(runs).write_csv(out / "comparison.csv")
+    (out / "simulation.html").write_text(chart_html(runs), encoding="utf-8")
+    return run_ids

@@ -1,0 +1,130 @@
+"""The pipeline against history: FY2017–FY2020 on the actual timeline, compared with the
+published court backlog, MPP returns, Border Patrol headcount and ICE detention population.
+
+``python -m cruce.simulation.validation`` prints the Markdown table kept in docs/validation.md (a
+test checks the committed table is current).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from cruce.simulation import montecarlo as mc
+from cruce.simulation.data import Datum, as_of_date, dated, fiscal_year, one
+from cruce.simulation.inputs import COURT_PENDING, DETAINED_POPULATION
+from cruce.simulation.pipeline import METRICS
+from cruce.simulation.scenario import load_scenario
+
+REPLICATES = 100
+START, MONTHS = dt.date(2016, 10, 1), 48  # FY2017 to FY2020
+
+
+@dataclass(frozen=True)
+class Check:
+    measure: str
+    when: str
+    published: Datum
+    simulated: np.ndarray  # one value per replicate
+
+    def row(self) -> str:
+        low, mid, high = np.quantile(self.simulated, [0.05, 0.5, 0.95])
+        error = (mid - self.published.value) / self.published.value
+        return (
+            f"| {self.measure} | {self.when} | {self.published.value:,.0f} | "
+            f"{mid:,.0f} [{low:,.0f} – {high:,.0f}] | {error:+.0%} | {self.published.ref} |"
+        )
+
+
+def _month_index(day: dt.date) -> int:
+    return (day.year - START.year) * 12 + day.month - START.month
+
+
+def _stock_index(day: dt.date) -> int:
+    """The month whose end is nearest a dated count (stocks are month-end values)."""
+    return _month_index(day) - (1 if day.day <= 15 else 0)
+
+
+def run_history() -> tuple[np.ndarray, list[dt.date]]:
+    scenario = load_scenario("kelly-2017-as-applied").model_copy(
+        update={"months": MONTHS, "replicates": REPLICATES}
+    )
+    prepared, _ = mc.prepare(scenario)
+    return mc.run_replicates(prepared, scenario), prepared.inputs.months
+
+
+def checks(results: np.ndarray, months: list[dt.date]) -> list[Check]:
+    def series(name: str) -> np.ndarray:
+        return results[:, METRICS.index(name), :]
+
+    found = []
+    for year in range(2017, 2021):
+        end = _month_index(dt.date(year, 9, 1))
+        found.append(
+            Check(
+                "court cases pending, end of fiscal year",
+                f"FY{year}",
+                COURT_PENDING.by_year[year],
+                series("court_backlog")[:, end],
+            )
+        )
+        in_year = [i for i, m in enumerate(months) if fiscal_year(m) == year]
+        found.append(
+            Check(
+                "ICE detention, average daily population",
+                f"FY{year}",
+                DETAINED_POPULATION.by_year[year],
+                series("detention_population")[:, in_year].mean(axis=1),
+            )
+        )
+    returned = np.cumsum(series("returns_to_mexico_non_mexican"), axis=1)
+    for as_of in ("2019-12", "2020-03"):
+        published = one(
+            "mpp",
+            "MPP cumulative returned",
+            lambda r, a=as_of: r["metric"] == "cumulative_returned" and r["as_of"] == a,
+        )
+        index = _month_index(as_of_date(as_of).replace(day=1))
+        found.append(Check("MPP returns, cumulative", as_of, published, returned[:, index]))
+    enrolments = dated("mpp", "CBP MPP enrolments", lambda r: r["metric"] == "cbp_mpp_enrollments")
+    for day, datum in enrolments[:3]:
+        index = _month_index(day.replace(day=1))
+        found.append(
+            Check(
+                "MPP enrolments in the month",
+                day.strftime("%Y-%m"),
+                datum,
+                series("returns_to_mexico_non_mexican")[:, index],
+            )
+        )
+    agents = dated(
+        "enforcement_staffing",
+        "Border Patrol agents",
+        lambda r: r["agency"] == "USBP" and r["metric"] == "agents_total",
+    )
+    for day, datum in agents:
+        if START < day < months[-1]:
+            found.append(
+                Check(
+                    "Border Patrol agents",
+                    day.isoformat(),
+                    datum,
+                    series("headcount_border_patrol")[:, _stock_index(day)],
+                )
+            )
+    return found
+
+
+def markdown(found: list[Check]) -> str:
+    lines = [
+        "| Measure | When | Published | Simulated: median [5% – 95%] | Error of the median | Row |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    lines += [check.row() for check in found]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(checks(*run_history())), end="")
