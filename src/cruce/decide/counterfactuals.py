@@ -103,15 +103,19 @@ def _solve(term: Term, target: Any, facts: dict[str, Any], at: dt.datetime) -> d
     if isinstance(term, DaysBetween | MonthsBetween | YearsBetween):
         start, end = term.start, term.end
         if isinstance(start, Fact) and start.kind is FactKind.DATE:
-            end_date = eastern_date(at if isinstance(end, Instant) else facts.get(end.name))
-            if end_date is None:
+            end_value = at if isinstance(end, Instant) else _fact_value(end, facts)
+            if end_value is None:
                 return {}
-            return {start.name: _back_from(end_date, term, target)}
+            return {start.name: _back_from(eastern_date(end_value), term, target)}
     return {}
 
 
 def _known(term: Term, facts: dict[str, Any]) -> bool:
     return all(facts.get(name) is not None for name in term.facts()) and bool(term.facts())
+
+
+def _fact_value(term: Term, facts: dict[str, Any]) -> Any:
+    return facts.get(term.name) if isinstance(term, Fact) else None
 
 
 def _back_from(end: dt.date, term: Term, amount: int) -> dt.date:

@@ -569,7 +569,7 @@ class Is(Condition):
         return frozenset({self.fact.name})
 
 
-_OPS: dict[str, Callable[[AnyType, AnyType], bool]] = {
+_OPS: dict[str, Callable[[AnyType, AnyType], AnyType]] = {
     "<": operator.lt,
     "<=": operator.le,
     ">": operator.gt,
@@ -629,10 +629,10 @@ def _compile_comparison(left: Term, op: str, right: Term, ctx: Context) -> pl.Ex
             ">": right.constant + 1,
         }.get(op)
         bound = start_bound(left, amount, ctx) if amount is not None else None
-        if bound is not None:
-            start = _date_expr(left.start, ctx)  # type: ignore[attr-defined]
+        if bound is not None and isinstance(left, DaysBetween | MonthsBetween | YearsBetween):
+            start = _date_expr(left.start, ctx)
             # duration >= amount  <=>  start <= bound
-            return start <= bound if op in (">=", ">") else start > bound
+            return start.le(bound) if op in (">=", ">") else start.gt(bound)
     return _OPS[op](left.compile(ctx), right.compile(ctx))
 
 

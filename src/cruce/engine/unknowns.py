@@ -79,7 +79,11 @@ def _or(a: Mask, b: Mask) -> Mask:
 
 
 def _when(condition: pl.Expr, mask: Mask) -> Mask:
-    return tuple(pl.when(condition).then(w).otherwise(z) for w, z in zip(mask, ZERO, strict=True))
+    (when_true, when_false), (zero_true, zero_false) = mask, ZERO
+    return (
+        pl.when(condition).then(when_true).otherwise(zero_true),
+        pl.when(condition).then(when_false).otherwise(zero_false),
+    )
 
 
 def _column(node: Condition) -> Mask:

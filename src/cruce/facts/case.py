@@ -19,7 +19,7 @@ import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 import polars as pl
 import yaml
@@ -31,6 +31,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from cruce.engine.instants import EASTERN, parse_instant, unknown_to_none
 from cruce.engine.logic import Fact, FactKind
@@ -99,8 +100,9 @@ NonNegativeInt = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(u
 NonNegativeFloat = Annotated[Annotated[float, Field(ge=0)] | None, BeforeValidator(unknown_to_none)]
 
 
-def _optional(enum_type: type[enum.Enum]) -> Any:
-    return Annotated[enum_type | None, BeforeValidator(unknown_to_none)]
+_Choice = TypeVar("_Choice", bound=enum.Enum)
+# One of an enum's values, or unknown: ``OrUnknown[EntryMode]``.
+OrUnknown = Annotated[_Choice | None, BeforeValidator(unknown_to_none)]
 
 
 class EntryMode(enum.StrEnum):
@@ -283,19 +285,19 @@ class Case(BaseModel):
     habitual_residence_country: Country = None
     date_of_birth: DateField = None
     is_us_citizen: Bool = None
-    claimed_status: _optional(ClaimedStatus) = None
+    claimed_status: OrUnknown[ClaimedStatus] = None
     claim_under_oath: Bool = None
-    claim_verification: _optional(ClaimVerification) = None
+    claim_verification: OrUnknown[ClaimVerification] = None
     has_lawful_immigration_status: Bool = None
     was_admitted: Bool = None
     vwp_applicant: Bool = None
     parole_granted: Bool = None
     parole_date: DateField = None
     parole_at_poe: Bool = None
-    parole_basis: _optional(ParoleBasis) = None
+    parole_basis: OrUnknown[ParoleBasis] = None
     parole_terminated_on: DateField = None
     # §1.2 arrival, entry and encounter
-    entry_mode: _optional(EntryMode) = None
+    entry_mode: OrUnknown[EntryMode] = None
     last_entry_date: DateField = None
     is_stowaway: Bool = None
     is_crewman: Bool = None
@@ -303,7 +305,7 @@ class Case(BaseModel):
     determination_datetime: InstantField = None
     encounter_distance_to_land_border_air_miles: NonNegativeFloat = None
     encountered_upon_arrival_at_or_near_border: Bool = None
-    contiguous_country_arrived_from: _optional(ContiguousCountry) = None
+    contiguous_country_arrived_from: OrUnknown[ContiguousCountry] = None
     # §1.3 continuous presence, as shown to the officer's satisfaction (a bare claim is 0 days);
     # either as day counts or as the date since which presence is shown.
     cp_days_established_before_determination: NonNegativeInt = None
@@ -330,7 +332,7 @@ class Case(BaseModel):
     # §1.6 protection claims
     expressed_fear_or_asylum_intent: Bool = None
     fear_of_return_to_mexico: Bool = None
-    mpp_fear_screening_result: _optional(MppFearScreeningResult) = None
+    mpp_fear_screening_result: OrUnknown[MppFearScreeningResult] = None
     # §1.7 criminal history and conduct, summarised (spec `convictions` records: see docs)
     convicted_of_any_crime: Bool = None
     convicted_of_felony_status_not_essential_element: Bool = None
@@ -350,7 +352,7 @@ class Case(BaseModel):
     apprehended_attempting_unlawful_entry_on: DateField = None
     released_from_incarceration_on: DateField = None
     officer_judges_public_safety_or_natsec_risk: Bool = None
-    mayorkas_public_safety_assessment: _optional(MayorkasAssessment) = None
+    mayorkas_public_safety_assessment: OrUnknown[MayorkasAssessment] = None
     physically_present_since_2014_01_01: Bool = None
     physically_present_before_2020_11_01: Bool = None
     unlawful_entry_date: DateField = None
@@ -550,7 +552,7 @@ def cases_frame(cases: list[Case]) -> pl.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     location = ".".join(str(part) for part in error["loc"]) or "(case)"
     if error["type"] == "extra_forbidden":
         name = str(error["loc"][-1])
