@@ -62,11 +62,16 @@ SPECIAL = {
     "cp_days_established_before_encounter": maybe(days),
     "misdemeanor_incidents_excluding_minor_traffic": maybe(st.integers(0, 5)),
     "hours_since_apprehension": maybe(st.sampled_from([0.0, 47.5, 48.0, 48.5, 100.0])),
+    "continuous_presence_established_since": maybe(dates),
     # Left out: they only constrain other facts (entry before encounter), tested elsewhere.
     "last_entry_date": st.none(),
     "determination_datetime": st.none(),
-    "continuous_presence_established_since": st.none(),
 }
+# A case gives its continuous presence as a day count or as a start date, never both.
+PRESENCE_FORMS = (
+    "cp_days_established_before_determination",
+    "continuous_presence_established_since",
+)
 
 
 def _strategy(name: str, kind: FactKind) -> st.SearchStrategy:
@@ -89,9 +94,19 @@ def _strategy(name: str, kind: FactKind) -> st.SearchStrategy:
     )
 
 
-case_data = st.fixed_dictionaries(
-    {}, optional={name: _strategy(name, kind) for name, kind in FACT_KINDS.items()}
-)
+@st.composite
+def _case_data(draw: st.DrawFn) -> dict:
+    data = draw(
+        st.fixed_dictionaries(
+            {}, optional={name: _strategy(name, kind) for name, kind in FACT_KINDS.items()}
+        )
+    )
+    if all(data.get(form) is not None for form in PRESENCE_FORMS):
+        del data[draw(st.sampled_from(PRESENCE_FORMS))]
+    return data
+
+
+case_data = _case_data()
 """Random case facts for every fact the Case has (valid by construction), boundary values
 over-represented."""
 

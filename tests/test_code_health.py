@@ -4,10 +4,20 @@ resolves, every dated row too, and every source in the registry is well formed."
 from __future__ import annotations
 
 from conftest import law_conditions
-from cruce.engine.logic import Compare, Is, IsIn
+from cruce.engine.logic import (
+    Blocked,
+    Compare,
+    Default,
+    InForce,
+    Intersects,
+    Is,
+    IsIn,
+    Known,
+    Unsettled,
+)
+from cruce.facts.case import FACT_KINDS
 from cruce.law import QUESTIONS
 from cruce.law.citations import registry, resolve
-from cruce.law.timeline import actual_timeline, hypotheticals, regimes
 
 
 def test_every_citation_on_a_rule_resolves() -> None:
@@ -47,21 +57,18 @@ def test_every_decision_branch_is_cited() -> None:
             assert branch.citations, branch.name
 
 
-def test_every_dated_row_and_regime_cites_resolving_sources() -> None:
-    rows = list(actual_timeline().rows())
-    rows += [row for h in hypotheticals().values() for row in h.rows]
-    for row in rows:
-        assert row.citations, row.id
-        for ref in row.citations:
-            resolve(ref.cite())
-    for regime in regimes().values():
-        assert regime.citations, regime.id
-
-
 def test_registry_entries_have_urls() -> None:
     for source_id, source in registry().items():
         assert source.url.startswith(("http://", "https://")), source_id
 
 
-def test_leaf_kinds_are_known() -> None:
-    assert any(isinstance(n, Is | IsIn | Compare) for n in law_conditions())
+LEAF_KINDS = (Is, IsIn, Compare, Intersects, InForce, Blocked, Known, Unsettled, Default)
+
+
+def test_every_leaf_is_a_known_kind_that_reads_case_facts() -> None:
+    """Both evaluators and the unknowns index handle exactly these leaves, over Case facts."""
+    leaves = [node for node in law_conditions() if not node.children()]
+    assert leaves
+    for leaf in leaves:
+        assert isinstance(leaf, LEAF_KINDS), f"{type(leaf).__name__}: {leaf.label}"
+        assert leaf.facts() <= set(FACT_KINDS), leaf.label

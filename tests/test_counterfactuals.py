@@ -80,11 +80,19 @@ def test_the_instant_crossing_a_boundary_flips_it() -> None:
 
 
 def test_every_counterfactual_really_changes_the_outcome() -> None:
+    """Apply each proposed change to the case and decide again: the outcome is the one promised,
+    and differs from today's."""
     case = parse_case(BASE)
     before = determine(case, at=AT)
+    checked = 0
     for question in before.outcomes:
         for item in what_would_change(case, AT, actual_timeline(), question):
+            checked += 1
+            changed = parse_case(dict(case.facts(), **dict(item.change.facts)))
+            after = determine(changed, at=item.change.at or AT)
+            assert after.outcomes[question].outcome == item.outcome, item.change.describe()
             assert item.outcome != before.outcomes[question].outcome
+    assert checked >= len(before.outcomes)
 
 
 def test_explain_json_carries_what_would_change() -> None:

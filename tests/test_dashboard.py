@@ -7,6 +7,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from cruce.simulation import montecarlo as mc
+from cruce.simulation.scenario import load_scenario
 from cruce.web import browser
 from cruce.web.api import LIMIT, app
 
@@ -107,7 +109,12 @@ def test_seed_zero_is_a_seed_and_duplicates_are_refused() -> None:
         "/v1/simulations", json={"scenario": "baseline-2014", "seed": 0, "replicates": 1}
     )
     assert started.status_code == 202
-    assert _wait(started.json()["id"])["status"] == "done"
+    job = _wait(started.json()["id"])
+    assert job["status"] == "done" and job["seed"] == 0
+    scenario = load_scenario("baseline-2014").model_copy(update={"seed": 0, "replicates": 1})
+    prepared, _ = mc.prepare(scenario)
+    direct = mc.summary(mc.run_replicates(prepared, scenario), scenario.name)
+    assert job["summary"] == direct.fill_nan(None).to_dicts()  # the job ran seed 0, not a default
     twice = client.post("/v1/exposure", json={"regimes": ["R-2014", "R-2014"], "size": 1000})
     assert twice.status_code == 422 and "more than once" in twice.json()["detail"]
 

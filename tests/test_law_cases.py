@@ -45,7 +45,12 @@ def test_worked_example(path: Path, data: dict, expectation: dict) -> None:
             f"{got[question]}, expected {expected}"
         )
     for question, facts in expectation.get("depends_on", {}).items():
-        assert set(facts) <= set(determination.outcomes[question].depends_on), question
+        assert sorted(facts) == sorted(determination.outcomes[question].depends_on), question
+    for question, phrases in expectation.get("why", {}).items():
+        outcome = determination.outcomes[question]
+        explanation = " ".join([outcome.decided_by or "", *(r.text for r in outcome.reasons)])
+        for phrase in phrases:
+            assert phrase in explanation, (question, phrase, explanation)
     for question, needles in expectation.get("legal_questions_open", {}).items():
         open_questions = " ".join(determination.outcomes[question].unsettled)
         for needle in needles:

@@ -73,6 +73,11 @@ def test_unknown_keys_and_bad_intervals_fail_naming_the_row() -> None:
         tl._validate(Table, {"dimension": "d", "rows": [_row(id="A", end="2018-01-01")]}, "t.yaml")
 
 
+def test_a_row_without_a_citation_fails() -> None:
+    with pytest.raises(TimelineError, match="every row needs at least one citation"):
+        tl._validate(Table, {"dimension": "d", "rows": [_row(id="A", citations=[])]}, "t.yaml")
+
+
 def test_unresolved_citation_fails() -> None:
     rows = (DatedRow.model_validate(_row(citations=[{"source": "S999"}])),)
     with pytest.raises(TimelineError, match="'S999' does not resolve"):

@@ -52,6 +52,7 @@ class Job:
         out: dict[str, Any] = {
             "id": self.id,
             "scenario": self.scenario.name,
+            "seed": self.scenario.seed,
             "status": self.status,
             "progress": {"replicates_done": self.done, "replicates": self.total},
         }
