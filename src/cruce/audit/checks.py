@@ -22,7 +22,7 @@ from cruce.engine.logic import Cite, Condition, FactKind, cite
 from cruce.engine.unknowns import decision_unknowns, index_for, mask_stages
 from cruce.facts.case import FACT_KINDS
 from cruce.law import QUESTIONS
-from cruce.law.citations import confidence_of
+from cruce.law.citations import citations_text
 from cruce.law.definitions import is_uac
 from cruce.law.expedited_removal import has_not_shown_two_years
 from cruce.law.timeline import LawPerRow, actual_timeline, regimes
@@ -234,10 +234,6 @@ def _cause_columns(law: LawPerRow) -> list[pl.Expr]:
     return causes
 
 
-def _citation_text(citations: tuple[Cite, ...]) -> str:
-    return "; ".join(f"{c} [{confidence_of(c).value}]" for c in citations)
-
-
 def audit_frame(caseload: pl.DataFrame) -> pl.DataFrame:
     """Findings for a validated caseload (one row per recorded action)."""
     law = LawPerRow(AT, actual_timeline())
@@ -281,7 +277,7 @@ def _violations(frame: pl.DataFrame, check: Check) -> pl.DataFrame:
         pl.lit(check.question).alias("question"),
         pl.col(check.question).cast(pl.String).alias("outcome"),
         pl.lit(check.explanation).alias("explanation"),
-        pl.lit(_citation_text(check.citations)).alias("citations"),
+        pl.lit(citations_text(check.citations)).alias("citations"),
         pl.lit(None, dtype=pl.String).alias("needs_review_facts"),
     )
 

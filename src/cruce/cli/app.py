@@ -91,14 +91,9 @@ def _parse_at(value: str | None) -> dt.datetime | None:
 
 
 def _cite_text(citations) -> str:
-    from cruce.law.citations import confidence_of
+    from cruce.law.citations import citations_text
 
-    parts = []
-    for c in citations:
-        confidence = confidence_of(c).value
-        flag = "" if confidence == "confirmed" else escape(f" [{confidence}]")
-        parts.append(f"{c}{flag}")
-    return "; ".join(parts)
+    return escape(citations_text(citations, hide_confirmed=True))
 
 
 def _print_outcome(result: OutcomeResult, expanded: set[str]) -> None:
@@ -251,7 +246,7 @@ def _outcome_cell(result: OutcomeResult) -> str:
 def timeline() -> None:
     """The named regimes and the dated law behind them, with their sources."""
     from cruce.engine.logic import show
-    from cruce.law.citations import confidence_of
+    from cruce.law.citations import citations_text
     from cruce.law.timeline import LawAt, actual_timeline, regimes, timeline_named
 
     keys = {
@@ -277,7 +272,7 @@ def timeline() -> None:
     for column in ("Id", "Concerns", "Interval", "Effect", "Sources"):
         rows.add_column(column)
     for row in actual_timeline().rows():
-        sources = "; ".join(f"{c} [{confidence_of(c).value}]" for c in row.cites())
+        sources = citations_text(row.cites())
         effect = row.effect.value if row.effect else ""
         rows.add_row(row.id, row.key, row.interval(), effect, sources)
     console.print(rows)

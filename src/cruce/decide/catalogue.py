@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from cruce.engine.logic import Blocked, Branch, Cite, Confidence, InForce, Unsettled, rule_nodes
 from cruce.facts.case import FACT_KINDS, FactKind, enum_of
 from cruce.law import QUESTIONS
-from cruce.law.citations import confidence_of, resolve
+from cruce.law.citations import citation_text, confidence_of, resolve
 from cruce.law.timeline import DatedRow, actual_timeline, hypotheticals, regimes
 
 DESCRIPTIONS = {
@@ -114,7 +114,7 @@ def regimes_where(key: str) -> list[str]:
 def _cite_md(citation: Cite) -> str:
     source = resolve(citation)
     pin = f" {citation.pinpoint}" if citation.pinpoint else ""
-    return f"[{citation.source}]({source.url}){pin} ({confidence_of(citation).value})"
+    return citation_text(citation, label=f"[{citation.source}]({source.url}){pin}")
 
 
 def _sentence(entry: RuleEntry) -> str:

@@ -147,11 +147,6 @@ class Trace:
     kind: str = "condition"  # condition | term | exception | in_force
     op: str = "leaf"  # all | any | not | default | leaf: how the children make the value
 
-    def walk(self) -> Iterable[Trace]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
 
 def _unknown_parts(traces: Iterable[Trace]) -> tuple[frozenset[str], frozenset[str]]:
     facts: set[str] = set()
@@ -237,7 +232,7 @@ class Const(Term):
         return self.constant
 
     def explain(self, facts, ctx):
-        return Trace(_show(self.constant), self.constant, kind="term")
+        return Trace(show(self.constant), self.constant, kind="term")
 
     def compile(self, ctx):
         return pl.lit(self.constant)
@@ -552,7 +547,7 @@ class Is(Condition):
 
     def _explain(self, facts, ctx):
         value = facts.get(self.fact.name)
-        stated = f"{self.fact.name} = {_show(value)}"
+        stated = f"{self.fact.name} = {show(value)}"
         plain = self.label == self.fact.name
         return Trace(
             stated if plain else self.label,
@@ -604,7 +599,7 @@ class Compare(Condition):
             children=[left, right],
             depends_on=unknown if value is None else frozenset(),
             unsettled=questions if value is None else frozenset(),
-            note=f"{_show(left.value)} {_SYMBOLS[self.op]} {_show(right.value)}",
+            note=f"{show(left.value)} {_SYMBOLS[self.op]} {show(right.value)}",
         )
 
     def _compile(self, ctx):
@@ -651,7 +646,7 @@ class IsIn(Condition):
             value,
             self.citations,
             depends_on=inner.depends_on if value is None else frozenset(),
-            note=f"{inner.label} = {_show(inner.value)}",
+            note=f"{inner.label} = {show(inner.value)}",
         )
 
     def _compile(self, ctx):
@@ -676,7 +671,7 @@ class Intersects(Condition):
             value,
             self.citations,
             depends_on=inner.depends_on if value is None else frozenset(),
-            note=f"{inner.label} = {_show(inner.value)}",
+            note=f"{inner.label} = {show(inner.value)}",
         )
 
     def _compile(self, ctx):
@@ -685,6 +680,18 @@ class Intersects(Condition):
 
     def facts(self):
         return self.term.facts()
+
+
+def kleene_and(values: Iterable[Kleene]) -> Kleene:
+    """False if any value is false, else unknown if any is unknown, else true."""
+    values = list(values)
+    return False if False in values else (None if None in values else True)
+
+
+def kleene_or(values: Iterable[Kleene]) -> Kleene:
+    """True if any value is true, else unknown if any is unknown, else false."""
+    values = list(values)
+    return True if True in values else (None if None in values else False)
 
 
 def _combined(node: Condition, value: Kleene, traces: list[Trace], op: str) -> Trace:
@@ -708,7 +715,7 @@ class All(Condition):
     def _explain(self, facts, ctx):
         traces = [p.explain(facts, ctx) for p in self.parts]
         values = [t.value for t in traces]
-        value: Kleene = False if False in values else (None if None in values else True)
+        value = kleene_and(values)
         return _combined(self, value, traces, "all")
 
     def _compile(self, ctx):
@@ -732,7 +739,7 @@ class Any(Condition):
     def _explain(self, facts, ctx):
         traces = [p.explain(facts, ctx) for p in self.parts]
         values = [t.value for t in traces]
-        value: Kleene = True if True in values else (None if None in values else False)
+        value = kleene_or(values)
         return _combined(self, value, traces, "any")
 
     def _compile(self, ctx):
@@ -905,7 +912,7 @@ class Default(Condition):
             )
         # The value is the Kleene AND of the base and the negated exceptions.
         values = [base.value] + [None if t.value is None else not t.value for t in exceptions]
-        value: Kleene = False if False in values else (None if None in values else True)
+        value = kleene_and(values)
         if value is None:
             unknown, questions = _unknown_parts(
                 t for t, v in zip([base, *exceptions], values, strict=True) if v is None
@@ -989,7 +996,7 @@ class Decision:
             possible = [last_branch.outcome]
             tail = looked[:-1]
         else:
-            result, decided_by, possible = self.otherwise.outcome, self.otherwise, []
+            result, decided_by = self.otherwise.outcome, self.otherwise
             possible = [self.otherwise.outcome]
             tail = looked
         unknown: set[str] = set()
@@ -1060,7 +1067,8 @@ def _show_instant(value: dt.datetime) -> str:
     return value.astimezone(EASTERN).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _show(value: AnyType) -> str:
+def show(value: AnyType) -> str:
+    """A fact's value as an explanation writes it (unknown, yes/no, dates in US Eastern)."""
     if value is None:
         return "unknown"
     if isinstance(value, dt.datetime):
@@ -1072,9 +1080,6 @@ def _show(value: AnyType) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
-
-
-show = _show
 
 
 def roots(decisions: Iterable[Decision]) -> list[Condition]:

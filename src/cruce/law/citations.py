@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -73,6 +74,21 @@ def resolve(citation: Cite) -> Source:
 def confidence_of(citation: Cite) -> Confidence:
     """The citation's own confidence where the spec tags the point, else its source's."""
     return citation.confidence or resolve(citation).confidence
+
+
+def citation_text(citation: Cite, label: str | None = None, hide_confirmed: bool = False) -> str:
+    """A citation with its confidence tag, ``S12 8 CFR 235.3(b) [confirmed]``; ``label``
+    replaces the citation's own text (a link, say), ``hide_confirmed`` tags only the doubtful."""
+    confidence = confidence_of(citation)
+    text = str(citation) if label is None else label
+    if hide_confirmed and confidence is Confidence.CONFIRMED:
+        return text
+    return f"{text} [{confidence.value}]"
+
+
+def citations_text(citations: Iterable[Cite], hide_confirmed: bool = False) -> str:
+    """Citations with their confidence tags, separated by semicolons."""
+    return "; ".join(citation_text(c, hide_confirmed=hide_confirmed) for c in citations)
 
 
 def as_dict(citation: Cite) -> dict[str, str]:

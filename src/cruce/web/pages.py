@@ -7,7 +7,7 @@ import html
 
 from cruce.decide.catalogue import regimes_where, rule_entries
 from cruce.engine.logic import Cite
-from cruce.law.citations import confidence_of, resolve
+from cruce.law.citations import citation_text, resolve
 from cruce.law.timeline import LawAt, actual_timeline, regimes, timeline_named
 from cruce.population.calibration import TABLES, load_table
 
@@ -41,11 +41,11 @@ def _page(title: str, body: str) -> str:
 
 def _cite(citation: Cite) -> str:
     source = resolve(citation)
-    label = html.escape(f"{citation}")
-    return (
-        f'<a href="{html.escape(source.url)}" title="{html.escape(source.title)}">{label}</a> '
-        f"({confidence_of(citation).value})"
+    link = (
+        f'<a href="{html.escape(source.url)}" title="{html.escape(source.title)}">'
+        f"{html.escape(str(citation))}</a>"
     )
+    return citation_text(citation, label=link)
 
 
 MARK = {

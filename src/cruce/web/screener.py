@@ -16,7 +16,7 @@ from typing import Any
 from cruce.decide.determination import Determination, compare, determine
 from cruce.engine.logic import FactKind, show
 from cruce.facts.case import FACT_KINDS, CaseError, enum_of, parse_case
-from cruce.law.citations import confidence_of
+from cruce.law.citations import citations_text
 from cruce.web.pages import NAV
 
 QUESTIONS_AT_ONCE = 6
@@ -77,7 +77,7 @@ def _card(determination: Determination) -> str:
             f"<li>{'✓' if r.holds else '✗' if r.holds is False else '?'} "
             f"{html.escape(r.text)}"
             + (
-                f' <span class="cite">({html.escape(_cites(r.citations))})</span>'
+                f' <span class="cite">({html.escape(citations_text(r.citations))})</span>'
                 if r.citations
                 else ""
             )
@@ -119,7 +119,8 @@ def _regime_card(result: Determination) -> str:
     for outcome in result.outcomes.values():
         unknown = outcome.depends_on + outcome.unsettled
         why = "; ".join(
-            html.escape(r.text) + (f" ({html.escape(_cites(r.citations))})" if r.citations else "")
+            html.escape(r.text)
+            + (f" ({html.escape(citations_text(r.citations))})" if r.citations else "")
             for r in outcome.reasons
             if r.depth == 1 and r.text
         )
@@ -145,10 +146,6 @@ def _side_by_side(case) -> str:
         "whole case moved in time, durations unchanged.</p>"
         f'<div class="regimes-row" role="list">{cards}</div>'
     )
-
-
-def _cites(citations) -> str:
-    return "; ".join(f"{c} [{confidence_of(c).value}]" for c in citations)
 
 
 def _next_facts(determination: Determination, given: dict[str, Any]) -> list[str]:
