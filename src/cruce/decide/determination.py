@@ -349,7 +349,7 @@ def compile_with(law: Context) -> tuple[list[list[pl.Expr]], dict[str, pl.Expr]]
         branches += conditions
         candidates.append(candidate)
         outcomes[question] = outcome.alias(question)
-    first = law.key_stage() if isinstance(law, LawPerRow) else []
+    first = law.key_stage()
     return [stage for stage in (first, *stages, branches, candidates) if stage], outcomes
 
 

@@ -132,6 +132,10 @@ class Context:
         """The evaluation instant's US Eastern date when every row shares it, else None."""
         return eastern_date(self.at)
 
+    def key_stage(self) -> list[pl.Expr]:
+        """Columns the compiled rules read that must be computed before anything else."""
+        return []
+
 
 @dataclass(slots=True)
 class Trace:

@@ -137,7 +137,7 @@ def mask_stages(
             by_level.setdefault(depth(node), []).extend(
                 [lo.alias(f"__lo_{id(node)}"), hi.alias(f"__hi_{id(node)}")]
             )
-    first = ctx.key_stage() if hasattr(ctx, "key_stage") else []
+    first = ctx.key_stage()
     return [stage for stage in (first, *values) if stage] + [by_level[k] for k in sorted(by_level)]
 
 

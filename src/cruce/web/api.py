@@ -138,17 +138,23 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> JSONRe
     return response
 
 
-@app.exception_handler(Problem)
-async def _problem(request: Request, problem: Problem) -> JSONResponse:
-    body = {
+def problem_response(problem: Problem, instance: str | None = None) -> JSONResponse:
+    """The one builder of problem+json bodies (RFC 9457); ``instance`` is the request path."""
+    body: dict[str, Any] = {
         "type": "about:blank",
         "title": problem.title,
         "status": problem.status,
         "detail": problem.detail,
-        "instance": request.url.path,
-        **problem.extra,
     }
+    if instance is not None:
+        body["instance"] = instance
+    body |= problem.extra
     return JSONResponse(body, status_code=problem.status, media_type="application/problem+json")
+
+
+@app.exception_handler(Problem)
+async def _problem(request: Request, problem: Problem) -> JSONResponse:
+    return problem_response(problem, request.url.path)
 
 
 class RateLimit:
@@ -180,8 +186,7 @@ LIMIT = RateLimit(float(os.environ.get("CRUCE_RATE_LIMIT", "100")))
 
 
 def _problem_response(status: int, title: str, detail: str, **headers: str) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    response = JSONResponse(body, status_code=status, media_type="application/problem+json")
+    response = problem_response(Problem(status, title, detail))
     response.headers.update({**SECURITY_HEADERS, **headers})
     return response
 

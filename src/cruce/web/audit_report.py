@@ -241,7 +241,7 @@ def _regime_table(findings: pl.DataFrame) -> str:
     keyed = findings.with_columns(
         pl.col("regime").cast(pl.String).fill_null(UNKNOWN).alias("__key")
     )
-    named = _regimes()
+    named = regimes()
     table = _tally(keyed).with_columns(
         pl.col("__key")
         .replace_strict({k: r.start.isoformat() for k, r in named.items()}, default="~")
@@ -270,13 +270,6 @@ def _regime_cells(regime: Regime | None) -> list[str]:
 
 def _eastern_date(instant: dt.datetime) -> str:
     return instant.astimezone(ZoneInfo(LOCAL_TZ)).date().isoformat()
-
-
-def _regimes() -> dict[str, Regime]:
-    try:
-        return regimes()
-    except Exception:  # the period table still renders, without titles and dates
-        return {}
 
 
 def _month_table(findings: pl.DataFrame) -> str:

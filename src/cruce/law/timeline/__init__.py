@@ -383,14 +383,22 @@ class LawAt(Context):
         return note, citations
 
 
-class LawPerRow(LawAt):
+class LawPerRow(Context):
     """The law in force for each row at its own instant (a column of UTC instants): what the
-    compiled rules ask when a caseload's actions happened at different times."""
+    compiled rules ask when a caseload's actions happened at different times. It has no single
+    instant, so it only compiles rules; explanations are made per row with ``LawAt``."""
 
     def __init__(self, instant_column: str, timeline: Timeline | None = None):
-        super().__init__(dt.datetime(2000, 1, 1, tzinfo=dt.UTC), timeline)
         self.instant_column = instant_column
+        self.timeline = timeline or actual_timeline()
+        self.memo = {}
+        self.columns = {}
         self.keys_read: set[str] = set()
+
+    def in_force(self, key: str) -> Kleene:
+        raise TypeError("the law per row has no single instant: explain a row with LawAt")
+
+    status = blocked = in_force  # type: ignore[assignment]
 
     def _within(self, rows: list[DatedRow]) -> pl.Expr:
         instant = pl.col(self.instant_column)
