@@ -237,7 +237,7 @@ def test_a_worker_killed_mid_run_loses_nothing() -> None:
         ),
         (
             {"parameters": {"return_uptake": {"kind": "uniform", "low": 0.5, "high": 1.5}}},
-            r"return_uptake is a fraction",
+            r"return_uptake \(fraction\) must stay in \[0, 1\]; .* spans \[0.5, 1.5\]",
         ),
         ({"timeline": "kelly-2018"}, r"unknown timeline 'kelly-2018'; valid: actual, kelly"),
         ({"returns_to_mexico": "all"}, r"returns_to_mexico: Input should be 'mpp' or 'part_h"),
@@ -245,7 +245,7 @@ def test_a_worker_killed_mid_run_loses_nothing() -> None:
         ({"start": "2199-01", "months": 24}, r"leaves 1990–2199"),
         (
             {"parameters": {"time_to_hire_days": {"kind": "fixed", "value": -5}}},
-            r"time_to_hire_days cannot be negative",
+            r"time_to_hire_days \(days\) must stay in \[1, 1500\]",
         ),
     ],
 )

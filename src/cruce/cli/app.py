@@ -131,7 +131,7 @@ def _print_outcome(result: OutcomeResult, expanded: set[str]) -> None:
         console.print("  [yellow]Open legal questions:[/] " + "; ".join(result.unsettled))
     if result.rests_on_unconfirmed:
         console.print(
-            "  [yellow]Rests on points the spec marks unconfirmed:[/] "
+            "  [yellow]Rests on points the legal notes mark unconfirmed:[/] "
             + "; ".join(result.rests_on_unconfirmed)
         )
 
@@ -256,7 +256,9 @@ def timeline() -> None:
         "er_designation_land_2004": "2004 land",
         "er_designation_full": "full scope",
     }
-    table = Table(title="Regimes (spec §3): expedited-removal designations in force at the start")
+    table = Table(
+        title="Regimes (docs/law/regimes.md): expedited-removal designations in force at the start"
+    )
     table.add_column("Regime", no_wrap=True)
     table.add_column("From", no_wrap=True)
     table.add_column("Until", no_wrap=True)
@@ -278,7 +280,9 @@ def timeline() -> None:
         effect = row.effect.value if row.effect else ""
         rows.add_row(row.id, row.key, row.interval(), effect, sources)
     console.print(rows)
-    directives = Table(title="Resourcing directives (spec R8): attributes for the simulations")
+    directives = Table(
+        title="Resourcing directives (docs/law/resourcing.md#r8): attributes for the simulations"
+    )
     for column in ("Id", "In force", "What", "Attributes"):
         directives.add_column(column)
     for row in actual_timeline().resourcing:

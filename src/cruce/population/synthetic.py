@@ -61,7 +61,8 @@ class Assumptions:
     # shipped gives it; about 6 in 10 is the order of magnitude commonly cited for the stock.
     share_entered_without_inspection: float = 0.6
     # Share who could show an officer continuous presence since their entry; the rest can show
-    # none (a bare claim counts as 0, spec §1.3). What documents suffice is unconfirmed (§6.6).
+    # none (a bare claim counts as 0). What documents suffice is unconfirmed
+    # (docs/law/open-questions.md#continuous-presence-evidence).
     share_presence_documentable: float = 0.5
     # Share of each state's residents within 100 air miles of the land border (Mexico or
     # Canada); other states: ``share_within_100_miles_elsewhere``. Rough geography, not data.

@@ -17,7 +17,7 @@ import polars as pl
 from cruce.law.timeline import timeline_named
 from cruce.simulation.data import Evidence, fiscal_year
 from cruce.simulation.inputs import month_range, monthly_inputs
-from cruce.simulation.parameters import PARAMETERS
+from cruce.simulation.parameters import parameters
 from cruce.simulation.pathways import border_law, interior_law, returnable
 from cruce.simulation.pipeline import METRICS, Prepared, run
 from cruce.simulation.scenario import Scenario
@@ -40,7 +40,7 @@ def prepare(scenario: Scenario) -> tuple[Prepared, Evidence]:
     border = border_law(instants, timeline)
     part_h = next(row for row in timeline.events if row.id == "KELLY-2017-PART-H")
     staff = agencies(scenario.first_month, evidence)
-    polygraph = PARAMETERS["polygraph_pass_rate"]
+    polygraph = parameters()["polygraph_pass_rate"]
     for datum in polygraph.rows:
         evidence.use(datum)
     prepared = Prepared(
@@ -53,7 +53,7 @@ def prepare(scenario: Scenario) -> tuple[Prepared, Evidence]:
         arrests_per_officer_month=arrests_per_officer_month(staff["ice"], evidence),
         polygraph_in_data=polygraph.default.mean(),
     )
-    for parameter in PARAMETERS.values():
+    for parameter in parameters().values():
         if parameter.name not in scenario.parameters:
             for datum in parameter.rows:
                 evidence.use(datum)

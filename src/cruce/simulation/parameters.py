@@ -1,19 +1,28 @@
-"""The pipeline's parameters: each with a distribution, a unit, and its basis — the data rows it
-comes from, or the word "assumption" and why (no table shipped measures it).
+"""The pipeline's parameters, read from ``parameters.yaml`` beside this module: each with a
+distribution, a unit, the range a value may take, and its basis — the data rows its numbers come
+from, an assumption and why (no shipped table measures it), or a scenario lever.
 
 A scenario overrides any of them by name (``scenario.py``); each replicate draws one value of
-each from its distribution with the replicate's own random stream.
+each from its distribution with the replicate's own random stream. The file is read on first
+use and kept (``parameters()``).
 """
 
 from __future__ import annotations
 
+import ast
+import operator
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from cruce.simulation.data import Datum, one
+
+PARAMETERS_FILE = Path(__file__).with_name("parameters.yaml")
 
 
 class _Distribution(BaseModel):
@@ -29,6 +38,9 @@ class Fixed(_Distribution):
 
     def mean(self) -> float:
         return self.value
+
+    def support(self) -> tuple[float, float]:
+        return self.value, self.value
 
 
 class Uniform(_Distribution):
@@ -48,6 +60,9 @@ class Uniform(_Distribution):
     def mean(self) -> float:
         return (self.low + self.high) / 2
 
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
 
 class Triangular(_Distribution):
     kind: Literal["triangular"] = "triangular"
@@ -66,6 +81,9 @@ class Triangular(_Distribution):
 
     def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3
+
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
 
 
 class Normal(_Distribution):
@@ -89,6 +107,9 @@ class Normal(_Distribution):
     def mean(self) -> float:
         return self.mean_
 
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
 
 Distribution = Annotated[Fixed | Uniform | Triangular | Normal, Field(discriminator="kind")]
 DISTRIBUTION_KINDS = ("fixed", "uniform", "triangular", "normal")
@@ -101,229 +122,142 @@ class Parameter:
     unit: str
     default: Fixed | Uniform | Triangular | Normal
     basis: str
+    valid: tuple[float, float]  # the range any draw may take
     rows: tuple[Datum, ...] = ()
-    share: bool = True  # a fraction: draws must fall in [0, 1]
+
+    def check(self, distribution: Fixed | Uniform | Triangular | Normal, where: str) -> None:
+        """A distribution that can draw outside the valid range is an error naming it."""
+        low, high = distribution.support()
+        if low < self.valid[0] or high > self.valid[1]:
+            raise ValueError(
+                f"{where}: {self.name} ({self.unit}) must stay in [{self.valid[0]:g}, "
+                f"{self.valid[1]:g}]; this distribution spans [{low:g}, {high:g}]"
+            )
 
 
-def _hiring(metric: str, period: str) -> Datum:
+class _RowSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    table: str
+    what: str
+    where: dict[str, str]
+
+
+class _ParameterSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    description: str
+    unit: str
+    valid: tuple[float, float]
+    default: dict[str, float | str]
+    data: str | None = None
+    assumption: str | None = None
+    lever: str | None = None
+    plausible: tuple[float, float] | None = None
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> _ParameterSpec:
+        given = [k for k in ("data", "assumption", "lever") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one basis of data, assumption, lever; got {given}")
+        fixed = self.default.get("kind") == "fixed"
+        if self.assumption is not None and fixed and self.plausible is None:
+            raise ValueError("a fixed assumption states its plausible range: [low, high]")
+        return self
+
+
+class _ParametersFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rows: dict[str, _RowSpec]
+    parameters: dict[str, _ParameterSpec]
+
+
+_DISTRIBUTION: TypeAdapter[Fixed | Uniform | Triangular | Normal] = TypeAdapter(Distribution)
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
+_OPERATORS[ast.Div] = operator.truediv
+_FUNCTIONS = {"min": min, "max": max, "round": round}
+
+
+def _evaluate(text: str, rows: dict[str, Datum], used: list[Datum]) -> float:
+    """A number written as arithmetic over named data rows ("1 - polygraph_fail"); the rows it
+    reads are appended to ``used``."""
+
+    def value(node: ast.expr) -> Any:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return node.value
+        if isinstance(node, ast.Name) and node.id in rows:
+            used.append(rows[node.id])
+            return rows[node.id].value
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            return _OPERATORS[type(node.op)](value(node.left), value(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -value(node.operand)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _FUNCTIONS
+            and not node.keywords
+        ):
+            return _FUNCTIONS[node.func.id](*(value(a) for a in node.args))
+        raise ValueError(
+            f"{ast.unparse(node)!r} is not a number, a row named under rows: "
+            f"({', '.join(rows)}), + - * /, or min/max/round"
+        )
+
+    return float(value(ast.parse(text, mode="eval").body))
+
+
+def _row(name: str, spec: _RowSpec) -> Datum:
     return one(
-        "cbp_hiring_metrics",
-        metric.replace("_", " "),
-        lambda r: r["metric"] == metric and r["period"] == period,
+        spec.table,
+        spec.what,
+        lambda r: all(str(r[k]) == v for k, v in spec.where.items()),
     )
 
 
-def _mpp(metric: str, as_of: str) -> Datum:
-    return one(
-        "mpp",
-        f"MPP {metric.replace('_', ' ')}",
-        lambda r: r["metric"] == metric and r["as_of"] == as_of and r["category"] == "all",
+def _parameter(name: str, spec: _ParameterSpec, rows: dict[str, Datum]) -> Parameter:
+    used: list[Datum] = []
+    fields = {
+        k: v if k == "kind" or not isinstance(v, str) else _evaluate(v, rows, used)
+        for k, v in spec.default.items()
+    }
+    default = _DISTRIBUTION.validate_python(fields)
+    if spec.data is not None:
+        basis = "data: " + spec.data.format(**{k: d.ref for k, d in rows.items()})
+    elif spec.assumption is not None:
+        basis = "assumption: no shipped table measures it; " + spec.assumption
+    else:
+        basis = str(spec.lever)
+    parameter = Parameter(
+        name, spec.description, spec.unit, default, basis, spec.valid, tuple(dict.fromkeys(used))
     )
+    parameter.check(default, f"{PARAMETERS_FILE.name}: parameters.{name}.default")
+    if spec.plausible is not None:
+        parameter.check(Uniform(low=spec.plausible[0], high=spec.plausible[1]), name)
+        if not spec.plausible[0] <= default.mean() <= spec.plausible[1]:
+            raise ValueError(f"{name}: default {default.mean():g} is outside its plausible range")
+    return parameter
 
 
-def _parameters() -> dict[str, Parameter]:
-    polygraph_fail = _hiring("polygraph_failure_rate_cbp_applicants", "c. 2016 (reported Jan 2017)")
-    hire_2015 = _hiring("time_to_hire_bpa", "FY2015")
-    hire_2017 = _hiring("time_to_hire_bpa", "FY2017")
-    attrition_2015 = _hiring("bpa_attrition_rate", "FY2015")
-    attrition_2016 = _hiring("bpa_attrition_rate", "FY2016")
-    surge = _hiring("bpa_hires_change_h1fy2018_vs_h1fy2017", "FY2018 H1")
-    in_absentia = _mpp("in_absentia_removal_orders", "2021-06")
-    completed = _mpp("completed_or_closed", "2021-01-31")
-    relief = _mpp("granted_relief", "2021-01-31")
-    per_judge = one(
-        "immigration_judges",
-        "completions per immigration judge",
-        lambda r: r["metric"] == "completions_per_ij",
-    )
-    assumption = "assumption: no shipped table measures it; "
-    items = [
-        Parameter(
-            "expedited_removal_use",
-            "share of border cases for whom expedited removal is available that DHS processes "
-            "by expedited removal (the rest get a notice to appear)",
-            "fraction",
-            Triangular(low=0.3, mode=0.5, high=0.7),
-            assumption + "DHS counted 44% of FY2013 removals as expedited removals",
-        ),
-        Parameter(
-            "expedited_removal_use_interior",
-            "share of interior arrestees for whom expedited removal is available that ICE "
-            "processes by expedited removal",
-            "fraction",
-            Triangular(low=0.2, mode=0.4, high=0.6),
-            assumption + "interior use of the 2019 and 2025 designations was not published",
-        ),
-        Parameter(
-            "return_uptake",
-            "share of the people a return program may enrol who are returned to Mexico",
-            "fraction",
-            Triangular(low=0.15, mode=0.25, high=0.35),
-            assumption + "chosen so cumulative returns to December 2019 come near the 59,000 "
-            "published (data/mpp.csv), so that figure is not an independent check",
-        ),
-        Parameter(
-            "prior_removal_order_share",
-            "share of border encounters re-entering after a removal order (reinstatement)",
-            "fraction",
-            Uniform(low=0.1, high=0.3),
-            assumption + "recidivism by nationality is not in the shipped tables",
-        ),
-        Parameter(
-            "tvpra_screen_cleared_share",
-            "share of Mexican unaccompanied children cleared by the TVPRA screen (returned)",
-            "fraction",
-            Uniform(low=0.7, high=0.95),
-            assumption + "screen outcomes are not in the shipped tables",
-        ),
-        Parameter(
-            "family_child_share",
-            "share of children among family-unit individuals",
-            "fraction",
-            Fixed(value=0.5),
-            assumption + "a parent and a child per family unit",
-        ),
-        Parameter(
-            "fear_share_multiplier",
-            "multiplier on the share of encounters referred for credible fear (data: credible "
-            "fear cases / southwest border encounters by fiscal year)",
-            "ratio",
-            Fixed(value=1.0),
-            "data: credible_fear.csv and swb_encounters.csv rows of each year",
-            share=False,
-        ),
-        Parameter(
-            "detained_share_240",
-            "share of border cases with a notice to appear that ICE seeks to detain",
-            "fraction",
-            Uniform(low=0.2, high=0.4),
-            assumption + "detention at intake by pathway is not published in the tables",
-        ),
-        Parameter(
-            "border_removals_booked_by_ice",
-            "share of border expedited removals and reinstatements held in ICE detention "
-            "before removal (the rest leave from CBP custody)",
-            "fraction",
-            Uniform(low=0.2, high=0.6),
-            assumption + "book-ins by pathway are not in the shipped tables; checked against "
-            "ICE's average daily population in docs/validation.md",
-        ),
-        Parameter(
-            "bed_occupancy_limit",
-            "detention population the funded beds can hold, as a multiple of funded beds",
-            "ratio",
-            Uniform(low=1.0, high=1.25),
-            assumption + "FY2019 ADP (50,165) exceeded the funded beds (40,520-45,000)",
-            share=False,
-        ),
-        Parameter(
-            "completions_per_judge_year",
-            "case completions per immigration judge per year",
-            "cases",
-            Normal(mean=per_judge.value, sd=80, low=400, high=1200),
-            f"data: {per_judge.ref} (GAO FY2015); spread an assumption",
-            (per_judge,),
-            share=False,
-        ),
-        Parameter(
-            "judges_added_per_year",
-            "immigration judges added each year on top of the judges on the bench in the data",
-            "judges",
-            Fixed(value=0.0),
-            "scenario lever",
-            share=False,
-        ),
-        Parameter(
-            "in_absentia_rate_mpp",
-            "share of MPP case completions that are in-absentia orders",
-            "fraction",
-            Triangular(low=0.5, mode=min(in_absentia.value / completed.value, 0.9), high=0.8),
-            f"data: {in_absentia.ref} / {completed.ref} (different dates: approximate)",
-            (in_absentia, completed),
-        ),
-        Parameter(
-            "in_absentia_rate_released",
-            "share of non-detained case completions that are in-absentia orders",
-            "fraction",
-            Uniform(low=0.2, high=0.4),
-            assumption + "EOIR in-absentia rates are not in the shipped tables",
-        ),
-        Parameter(
-            "relief_rate",
-            "share of completions with the person present that grant relief (detained and "
-            "non-detained dockets)",
-            "fraction",
-            Uniform(low=0.1, high=0.3),
-            assumption + "EOIR outcome shares are not in the shipped tables",
-        ),
-        Parameter(
-            "relief_rate_mpp",
-            "share of MPP completions with the person present that grant relief",
-            "fraction",
-            Fixed(value=round(relief.value / (completed.value - in_absentia.value), 4)),
-            f"data: {relief.ref} / ({completed.ref} − {in_absentia.ref}) (different dates: "
-            "approximate)",
-            (relief, completed, in_absentia),
-        ),
-        Parameter(
-            "interior_arrest_multiplier",
-            "multiplier on interior arrests per officer (enforcement priorities, 287(g))",
-            "ratio",
-            Fixed(value=1.0),
-            "scenario lever; 1 = FY2017 arrests per officer (removals.csv)",
-            share=False,
-        ),
-        Parameter(
-            "sanctuary_share",
-            "share of interior arrests sought in jurisdictions that do not honour detainers",
-            "fraction",
-            Uniform(low=0.2, high=0.4),
-            assumption + "a scenario lever; arrests per officer are calibrated at 0.3",
-        ),
-        Parameter(
-            "arrest_efficiency_without_cooperation",
-            "arrests an officer makes without local cooperation, relative to with it",
-            "fraction",
-            Uniform(low=0.3, high=0.7),
-            assumption + "at-large arrests take more officer time than jail transfers",
-        ),
-        Parameter(
-            "applicant_multiplier_under_directive",
-            "applicants for each agency while a hiring directive is in force, relative to "
-            "before it",
-            "ratio",
-            Uniform(low=1.0, high=1.0 + surge.value),
-            f"data: {surge.ref} (Border Patrol hires +83% in H1 FY2018)",
-            (surge,),
-            share=False,
-        ),
-        Parameter(
-            "polygraph_pass_rate",
-            "share of applicants passing the polygraph",
-            "fraction",
-            Fixed(value=round(1 - polygraph_fail.value, 4)),
-            f"data: {polygraph_fail.ref} (two in three fail)",
-            (polygraph_fail,),
-        ),
-        Parameter(
-            "time_to_hire_days",
-            "days from application to entry on duty",
-            "days",
-            Uniform(low=hire_2017.value, high=hire_2015.value),
-            f"data: {hire_2017.ref} (FY2017) to {hire_2015.ref} (FY2015)",
-            (hire_2017, hire_2015),
-            share=False,
-        ),
-        Parameter(
-            "attrition_rate_year",
-            "share of agents and officers leaving each year",
-            "fraction",
-            Uniform(low=attrition_2016.value, high=attrition_2015.value),
-            f"data: {attrition_2016.ref}, {attrition_2015.ref} (Border Patrol; ICE assumed alike)",
-            (attrition_2016, attrition_2015),
-        ),
-    ]
-    return {p.name: p for p in items}
+def load_parameters(path: Path) -> dict[str, Parameter]:
+    """Every parameter in ``path``; a bad entry is an error naming the file and the key."""
+    try:
+        spec = _ParametersFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except ValidationError as error:
+        raise ValueError(
+            "\n".join(
+                f"{path.name}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()
+            )
+        ) from None
+    rows = {name: _row(name, row) for name, row in spec.rows.items()}
+    found = {}
+    for name, item in spec.parameters.items():
+        try:
+            found[name] = _parameter(name, item, rows)
+        except (ValueError, ValidationError) as error:
+            raise ValueError(f"{path.name}: parameters.{name}: {error}") from None
+    return found
 
 
-PARAMETERS = _parameters()
+@cache
+def parameters() -> dict[str, Parameter]:
+    """The shipped parameters, read on first use."""
+    return load_parameters(PARAMETERS_FILE)

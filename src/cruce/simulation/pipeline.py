@@ -1,4 +1,6 @@
-"""One replicate of the enforcement pipeline, month by month, at cohort level.
+"""One replicate of the enforcement pipeline, month by month, at cohort level, in named
+stages: ``intake`` (encounters to pathways), ``workforce`` (headcount, arrest rate), then each
+month ``arrivals`` (interior arrests, detention sought), ``detention`` and ``courts``.
 
 encounters (nationality × group) → pathway (shares from the rules, see ``pathways``) →
 detention (funded beds × occupancy limit; releases at the length of stay; overflow released)
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 
@@ -23,7 +26,6 @@ from cruce.simulation.inputs import NATIONALITIES, MonthlyInputs
 from cruce.simulation.pathways import PATHWAYS, BorderLaw, InteriorLaw, Shares, pathway_shares
 from cruce.simulation.workforce import REFERENCE_SANCTUARY_SHARE, Agency, cooperation, headcount
 
-DOCKETS = ("detained", "mpp", "released")
 METRICS = (
     "encounters",
     *(f"pathway_{p}" for p in PATHWAYS),
@@ -112,128 +114,235 @@ def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndar
     return probabilities / probabilities.sum(-1, keepdims=True)
 
 
+class Docket(IntEnum):
+    """The immigration court's three dockets, in the order judges serve them."""
+
+    DETAINED = 0
+    MPP = 1
+    RELEASED = 2
+
+
+@dataclass(frozen=True)
+class Intake:
+    """The border's month × pathway flows and the month × nationality returns to Mexico."""
+
+    by_pathway: np.ndarray
+    returned: np.ndarray
+
+    def __call__(self, m: int, pathway: str) -> float:
+        return self.by_pathway[m, PATHWAYS.index(pathway)]
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Headcount and hires by agency (each month × 2), and interior arrests per ICE officer."""
+
+    by_agency: dict[str, tuple[np.ndarray, np.ndarray]]
+    arrest_rate: float
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """One month's draws ahead of detention: interior arrests (and those ICE removes by
+    expedited removal), border notices to appear ICE seeks to detain, fear found."""
+
+    arrests: int
+    interior_er: int
+    seek_detention: int
+    fear_found: int
+
+
+@dataclass
+class Stocks:
+    """What carries from month to month: ICE's detained population and the court's queues
+    (docket × filing month, oldest first)."""
+
+    detained: float
+    queues: np.ndarray
+    age_bins: int
+
+
+@dataclass(frozen=True)
+class Detention:
+    population: float
+    capacity: float
+    overflow: float  # admissions released for lack of beds
+    kept: float  # the share of admissions the beds held
+
+
+@dataclass(frozen=True)
+class Court:
+    receipts: np.ndarray  # by docket
+    served: np.ndarray  # docket × filing month
+    done: np.ndarray  # completions by docket
+    absent: np.ndarray  # in-absentia orders by docket
+    relief: np.ndarray
+    orders: np.ndarray
+
+
+def intake(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) -> Intake:
+    """Encounters drawn around history's counts, each sent down a pathway."""
+    inputs = prepared.inputs
+    expected = inputs.encounters[:, None, None] * inputs.composition
+    people = rng.poisson(expected)
+    flows = rng.multinomial(people, pathway_probabilities(prepared, draw))
+    returned = flows[:, :, :, PATHWAYS.index("returned_to_mexico")].sum(axis=1)
+    return Intake(flows.sum(axis=(1, 2)), returned)
+
+
+def workforce(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) -> Staff:
+    """Each agency's headcount under its hiring directives, and the interior arrest rate local
+    cooperation allows (relative to the reference share the rate was calibrated at)."""
+    staff = {
+        name: headcount(agency, *prepared.directives[name], draw, prepared.polygraph_in_data, rng)
+        for name, agency in prepared.agencies.items()
+    }
+    efficiency = draw["arrest_efficiency_without_cooperation"]
+    reach = cooperation(draw["sanctuary_share"], efficiency)
+    reference = cooperation(REFERENCE_SANCTUARY_SHARE, efficiency)
+    rate = prepared.arrests_per_officer_month * draw["interior_arrest_multiplier"] * reach
+    return Staff(staff, rate / reference)
+
+
+def arrivals(
+    prepared: Prepared,
+    draw: dict[str, float],
+    rng: np.random.Generator,
+    m: int,
+    flows: Intake,
+    staff: Staff,
+) -> Arrivals:
+    """Month ``m``'s interior arrests and the border cases headed for ICE or the court."""
+    arrests = rng.poisson(staff.by_agency["ice"][0][m] * staff.arrest_rate)
+    available = prepared.interior.expedited_available[m]
+    interior_er = rng.binomial(arrests, available * draw["expedited_removal_use_interior"])
+    seek = rng.binomial(flows(m, "notice_to_appear"), draw["detained_share_240"])
+    found = rng.binomial(flows(m, "credible_fear"), prepared.inputs.fear_found_rate[m])
+    return Arrivals(arrests, interior_er, seek, found)
+
+
+def detention(
+    prepared: Prepared,
+    draw: dict[str, float],
+    rng: np.random.Generator,
+    m: int,
+    days: int,
+    flows: Intake,
+    came: Arrivals,
+    stocks: Stocks,
+) -> Detention:
+    """ICE beds hold credible fear cases, detained section 240 cases, interior arrests and the
+    share of border removals ICE books in (the rest leave from CBP custody); people leave at
+    the length of stay, and admissions beyond the beds are released."""
+    inputs = prepared.inputs
+    booked = rng.binomial(
+        flows(m, "expedited_removal") + flows(m, "reinstated"),
+        draw["border_removals_booked_by_ice"],
+    )
+    admissions = flows(m, "credible_fear") + came.seek_detention + came.arrests + booked
+    released = stocks.detained * min(days / inputs.length_of_stay_days[m], 1.0)
+    capacity = inputs.beds[m] * draw["bed_occupancy_limit"]
+    overflow = max(stocks.detained - released + admissions - capacity, 0.0)
+    stocks.detained = stocks.detained - released + admissions - overflow
+    kept = max(0.0, 1.0 - overflow / admissions) if admissions else 1.0
+    return Detention(stocks.detained, capacity, overflow, kept)
+
+
+def courts(
+    prepared: Prepared,
+    draw: dict[str, float],
+    m: int,
+    flows: Intake,
+    came: Arrivals,
+    held: Detention,
+    stocks: Stocks,
+) -> Court:
+    """The month's filings join each docket; the judges' month of completions serves the
+    detained docket first, then MPP, then the non-detained, each oldest first."""
+    docket_detained = came.seek_detention + came.arrests - came.interior_er
+    receipts = np.zeros(len(Docket))
+    receipts[Docket.DETAINED] = docket_detained * held.kept
+    receipts[Docket.MPP] = flows(m, "returned_to_mexico")
+    receipts[Docket.RELEASED] = (
+        flows(m, "notice_to_appear")
+        - came.seek_detention
+        + docket_detained * (1 - held.kept)
+        + came.fear_found
+        + flows(m, "to_hhs")
+    )
+    stocks.queues[:, stocks.age_bins + m] += receipts
+    judges = prepared.inputs.judges[m] + draw["judges_added_per_year"] * (m + 1) / 12
+    capacity = judges * draw["completions_per_judge_year"] / 12
+    served = np.zeros_like(stocks.queues)
+    for docket in Docket:
+        served[docket] = _serve(stocks.queues[docket], capacity - served.sum())
+    stocks.queues -= served
+    done = served.sum(axis=1)
+    absent = done * np.array([0.0, draw["in_absentia_rate_mpp"], draw["in_absentia_rate_released"]])
+    present = done - absent
+    relief = present * np.array([draw["relief_rate"], draw["relief_rate_mpp"], draw["relief_rate"]])
+    return Court(receipts, served, done, absent, relief, present - relief)
+
+
+def _opening_stocks(prepared: Prepared) -> Stocks:
+    """The non-detained backlog at the start, its ages spread evenly over twice the published
+    average days pending; detention at the previous fiscal year's average population."""
+    inputs = prepared.inputs
+    age_bins = max(1, round(2 * inputs.days_pending_at_start / 30.44))
+    queues = np.zeros((len(Docket), age_bins + len(inputs.months)))
+    queues[Docket.RELEASED, :age_bins] = inputs.pending_at_start / age_bins
+    return Stocks(inputs.detained_at_start, queues, age_bins)
+
+
 def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) -> np.ndarray:
     """One replicate: an array metric × month (rows in ``METRICS`` order)."""
     inputs = prepared.inputs
     months = len(inputs.months)
-    expected = inputs.encounters[:, None, None] * inputs.composition
-    people = rng.poisson(expected)
-    flows = rng.multinomial(people, pathway_probabilities(prepared, draw))
-    k = {p: i for i, p in enumerate(PATHWAYS)}
-    total = flows.sum(axis=(1, 2))  # month × pathway
-
-    staff = {
-        name: headcount(
-            agency,
-            *prepared.directives[name],
-            draw,
-            prepared.polygraph_in_data,
-            rng,
-        )
-        for name, agency in prepared.agencies.items()
-    }
-    reach = cooperation(draw["sanctuary_share"], draw["arrest_efficiency_without_cooperation"])
-    reference = cooperation(
-        REFERENCE_SANCTUARY_SHARE, draw["arrest_efficiency_without_cooperation"]
-    )
-    arrest_rate = (
-        prepared.arrests_per_officer_month * draw["interior_arrest_multiplier"] * reach / reference
-    )
-
+    flows = intake(prepared, draw, rng)
+    staff = workforce(prepared, draw, rng)
     out = np.zeros((len(METRICS), months))
     row = {name: i for i, name in enumerate(METRICS)}
-    out[row["encounters"]] = flows.sum(axis=(1, 2, 3))
+    out[row["encounters"]] = flows.by_pathway.sum(axis=1)
     for pathway in PATHWAYS:
-        out[row[f"pathway_{pathway}"]] = total[:, k[pathway]]
-    returned = flows[:, :, :, k["returned_to_mexico"]].sum(axis=1)  # month × nationality
+        out[row[f"pathway_{pathway}"]] = flows.by_pathway[:, PATHWAYS.index(pathway)]
     for n, nationality in enumerate(NATIONALITIES):
-        out[row[f"returns_to_mexico_{nationality}"]] = returned[:, n]
-    out[row["returns_to_mexico_non_mexican"]] = returned[:, 1:].sum(axis=1)
-    out[row["headcount_border_patrol"]], out[row["hires_border_patrol"]] = staff["border_patrol"]
-    out[row["headcount_ice"]], out[row["hires_ice"]] = staff["ice"]
+        out[row[f"returns_to_mexico_{nationality}"]] = flows.returned[:, n]
+    out[row["returns_to_mexico_non_mexican"]] = flows.returned[:, 1:].sum(axis=1)
+    for agency in ("border_patrol", "ice"):
+        out[row[f"headcount_{agency}"]], out[row[f"hires_{agency}"]] = staff.by_agency[agency]
 
-    age_bins = max(1, round(2 * inputs.days_pending_at_start / 30.44))
-    queues = np.zeros((len(DOCKETS), age_bins + months))
-    queues[2, :age_bins] = inputs.pending_at_start / age_bins  # ages spread evenly
-    filed = np.arange(-age_bins, months, dtype=float)
-    detained = inputs.detained_at_start  # the previous fiscal year's average population
+    stocks = _opening_stocks(prepared)
+    filed = np.arange(-stocks.age_bins, months, dtype=float)
     for m in range(months):
         days = calendar.monthrange(inputs.months[m].year, inputs.months[m].month)[1]
-        arrests = rng.poisson(staff["ice"][0][m] * arrest_rate)
-        interior_er = rng.binomial(
-            arrests,
-            prepared.interior.expedited_available[m] * draw["expedited_removal_use_interior"],
-        )
-        border_240 = total[m, k["notice_to_appear"]]
-        seek_detention = rng.binomial(border_240, draw["detained_share_240"])
-        fear_found = rng.binomial(total[m, k["credible_fear"]], inputs.fear_found_rate[m])
-        # ICE beds hold credible fear cases, detained section 240 cases, interior arrests and
-        # the share of border removals ICE books in (the rest leave from CBP custody).
-        booked = rng.binomial(
-            total[m, k["expedited_removal"]] + total[m, k["reinstated"]],
-            draw["border_removals_booked_by_ice"],
-        )
-        admissions = total[m, k["credible_fear"]] + seek_detention + arrests + booked
-        released = detained * min(days / inputs.length_of_stay_days[m], 1.0)
-        capacity = inputs.beds[m] * draw["bed_occupancy_limit"]
-        overflow = max(detained - released + admissions - capacity, 0.0)
-        detained = detained - released + admissions - overflow
-        docket_detained = seek_detention + arrests - interior_er
-        kept = max(0.0, 1.0 - overflow / admissions) if admissions else 1.0
-        receipts = np.array(
-            [
-                docket_detained * kept,
-                total[m, k["returned_to_mexico"]],
-                border_240
-                - seek_detention
-                + docket_detained * (1 - kept)
-                + fear_found
-                + total[m, k["to_hhs"]],
-            ]
-        )
-        queues[:, age_bins + m] += receipts
-        capacity_court = (
-            (inputs.judges[m] + draw["judges_added_per_year"] * (m + 1) / 12)
-            * draw["completions_per_judge_year"]
-            / 12
-        )
-        served = np.zeros_like(queues)
-        for d in range(len(DOCKETS)):
-            served[d] = _serve(queues[d], capacity_court - served.sum())
-        queues -= served
-        done = served.sum(axis=1)
-        absent = (
-            np.array([0.0, draw["in_absentia_rate_mpp"], draw["in_absentia_rate_released"]]) * done
-        )
-        relief = np.array([draw["relief_rate"], draw["relief_rate_mpp"], draw["relief_rate"]]) * (
-            done - absent
-        )
-        orders = done - absent - relief
-        out[row["interior_arrests"], m] = arrests
+        came = arrivals(prepared, draw, rng, m, flows, staff)
+        held = detention(prepared, draw, rng, m, days, flows, came, stocks)
+        court = courts(prepared, draw, m, flows, came, held, stocks)
+        out[row["interior_arrests"], m] = came.arrests
         out[row["removals"], m] = (
-            total[m, k["expedited_removal"]]
-            + total[m, k["credible_fear"]]
-            - fear_found
-            + total[m, k["reinstated"]]
-            + interior_er
-            + orders[0]
+            flows(m, "expedited_removal")
+            + flows(m, "credible_fear")
+            - came.fear_found
+            + flows(m, "reinstated")
+            + came.interior_er
+            + court.orders[Docket.DETAINED]
         )
-        out[row["detention_population"], m] = detained
-        out[row["detention_capacity"], m] = capacity
-        out[row["released_for_lack_of_beds"], m] = overflow
-        out[row["court_receipts"], m] = receipts.sum()
-        out[row["court_completions"], m] = done.sum()
-        out[row["court_backlog"], m] = queues.sum()
+        out[row["detention_population"], m] = held.population
+        out[row["detention_capacity"], m] = held.capacity
+        out[row["released_for_lack_of_beds"], m] = held.overflow
+        out[row["court_receipts"], m] = court.receipts.sum()
+        out[row["court_completions"], m] = court.done.sum()
+        out[row["court_backlog"], m] = stocks.queues.sum()
         waited = m - filed
         # the wait that grows: filing to completion on the non-detained docket
-        out[row["median_wait_months"], m] = _weighted_median(waited, served[2])
+        out[row["median_wait_months"], m] = _weighted_median(waited, court.served[Docket.RELEASED])
         out[row["median_pending_age_months"], m] = _weighted_median(
-            np.tile(waited, len(DOCKETS)), queues.reshape(-1)
+            np.tile(waited, len(Docket)), stocks.queues.reshape(-1)
         )
-        out[row["in_absentia_orders"], m] = absent.sum()
-        out[row["relief_granted"], m] = relief.sum()
-        out[row["removal_orders"], m] = orders.sum()
-        out[row["detention_cost_usd"], m] = detained * days * inputs.bed_day_cost[m]
+        out[row["in_absentia_orders"], m] = court.absent.sum()
+        out[row["relief_granted"], m] = court.relief.sum()
+        out[row["removal_orders"], m] = court.orders.sum()
+        out[row["detention_cost_usd"], m] = held.population * days * inputs.bed_day_cost[m]
     _hold_last(out[row["median_wait_months"]])
     return out
 

@@ -13,7 +13,7 @@ import polars as pl
 from cruce import __version__
 from cruce.simulation.data import Evidence
 from cruce.simulation.montecarlo import bands, summary
-from cruce.simulation.parameters import PARAMETERS
+from cruce.simulation.parameters import parameters
 from cruce.simulation.pipeline import Prepared
 from cruce.simulation.scenario import Scenario
 from cruce.tables.store import save
@@ -57,7 +57,7 @@ def provenance(run: SimulationRun, workers: str) -> dict[str, Any]:
         "parameters": {
             name: {
                 "distribution": distribution.model_dump(mode="json", by_alias=True),
-                "basis": PARAMETERS[name].basis,
+                "basis": parameters()[name].basis,
                 "from_scenario": name in scenario.parameters,
             }
             for name, distribution in scenario.distributions().items()

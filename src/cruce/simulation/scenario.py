@@ -15,7 +15,7 @@ inputs:
     2025:
       distribution: {kind: uniform, low: 200000, high: 600000}
       note: "assumption: ..."
-parameters:                          # any of cruce.simulation.parameters.PARAMETERS
+parameters:                          # any of simulation/parameters.yaml
   return_uptake: {kind: triangular, low: 0.1, mode: 0.2, high: 0.3}
 ```
 
@@ -42,7 +42,7 @@ from pydantic import (
 
 from cruce.engine.instants import parse_instant
 from cruce.law.timeline import TimelineError, hypotheticals
-from cruce.simulation.parameters import DISTRIBUTION_KINDS, PARAMETERS, Distribution
+from cruce.simulation.parameters import DISTRIBUTION_KINDS, Distribution, parameters
 from cruce.simulation.pathways import instant_of
 
 SCENARIO_DIRECTORY = "simulation/scenarios"
@@ -61,7 +61,7 @@ class EncounterInput(BaseModel):
 
     @model_validator(mode="after")
     def _positive(self) -> EncounterInput:
-        low, _ = _support(self.distribution)
+        low, _ = self.distribution.support()
         if low < 0 or self.distribution.mean() <= 0:
             raise ValueError("encounters must be a distribution of positive numbers")
         return self
@@ -105,13 +105,10 @@ class Scenario(BaseModel):
     @classmethod
     def _known_parameters(cls, value: dict) -> dict:
         for name, distribution in value.items():
-            if name not in PARAMETERS:
-                raise ValueError(f"unknown parameter {name!r}; valid: {', '.join(PARAMETERS)}")
-            low, high = _support(distribution)
-            if PARAMETERS[name].share and (low < 0 or high > 1):
-                raise ValueError(f"{name} is a fraction: its distribution must stay in [0, 1]")
-            if low < 0:
-                raise ValueError(f"{name} cannot be negative: give a distribution with low >= 0")
+            known = parameters()
+            if name not in known:
+                raise ValueError(f"unknown parameter {name!r}; valid: {', '.join(known)}")
+            known[name].check(distribution, f"parameters.{name}")
         return value
 
     @model_validator(mode="after")
@@ -135,13 +132,7 @@ class Scenario(BaseModel):
 
     def distributions(self) -> dict[str, Distribution]:
         """Every parameter's distribution: the scenario's, else the default."""
-        return {name: self.parameters.get(name, p.default) for name, p in PARAMETERS.items()}
-
-
-def _support(distribution) -> tuple[float, float]:
-    if distribution.kind == "fixed":
-        return distribution.value, distribution.value
-    return distribution.low, distribution.high
+        return {name: self.parameters.get(name, p.default) for name, p in parameters().items()}
 
 
 def _field(location: tuple) -> str:

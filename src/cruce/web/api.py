@@ -306,7 +306,7 @@ async def post_determination(request: DeterminationRequest) -> Response:
 
 @app.get("/v1/regimes")
 def get_regimes() -> list[dict[str, Any]]:
-    """The named regimes (spec §3) and the hypothetical ones, with their sources."""
+    """The named regimes (docs/law/regimes.md) and the hypothetical ones, with their sources."""
     return [
         {
             "id": r.id,
