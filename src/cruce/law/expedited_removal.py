@@ -40,12 +40,12 @@ from cruce.law.definitions import (
     is_verified_us_citizen,
     nationalities,
 )
+from cruce.law.parameters import steady
 
-TWO_YEARS_IN_DAYS = (
-    730  # docs/law/definitions.md#d6 counts the statutory "2-year period" as 730 days
-)
-FOURTEEN_DAYS = 14
-ONE_HUNDRED_AIR_MILES = 100.0
+# The numbers, dated and cited, from law/parameters/expedited_removal.yaml.
+TWO_YEARS_IN_DAYS = steady("expedited_removal.two_years_in_days", int)
+FOURTEEN_DAYS = steady("expedited_removal.fourteen_days", int)
+ONE_HUNDRED_AIR_MILES = steady("expedited_removal.one_hundred_air_miles", float)
 
 ER_GROUNDS = (
     "I212a6Ci_FRAUD_MISREP",

@@ -26,10 +26,13 @@ from cruce.engine.logic import (
 )
 from cruce.facts.case import fact
 from cruce.law.definitions import age
+from cruce.law.parameters import steady
 
-JOHNSON_PRESENCE_CUTOFF = dt.date(2014, 1, 1)
-BORDER_CUTOFF_2020 = dt.date(2020, 11, 1)
-PEKOSKE_RELEASE_CUTOFF = dt.date(2021, 1, 20)
+# The cutoff dates, dated and cited, from law/parameters/priorities.yaml.
+JOHNSON_PRESENCE_CUTOFF = steady("priorities.johnson_presence_cutoff", dt.date)
+BORDER_CUTOFF_2020 = steady("priorities.border_cutoff_2020", dt.date)
+PEKOSKE_RELEASE_CUTOFF = steady("priorities.pekoske_release_cutoff", dt.date)
+GANG_PARTICIPATION_MINIMUM_AGE = steady("priorities.gang_participation_minimum_age", int)
 
 national_security = Any(
     Is(
@@ -59,7 +62,7 @@ johnson_p1 = Any(
         "convicted of an offense with active participation in a criminal street gang as an element",
     ),  # 1(c)
     All(
-        (age >= 16).named("aged 16 or older"),
+        (age >= GANG_PARTICIPATION_MINIMUM_AGE).named("aged 16 or older"),
         Is(
             fact("intentional_gang_participation_age16plus"),
             "intentionally participated in a criminal gang",
