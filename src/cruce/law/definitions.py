@@ -12,6 +12,7 @@ from cruce.engine.logic import (
     Instant,
     Intersects,
     Is,
+    Known,
     Not,
     YearsBetween,
     cite,
@@ -59,13 +60,30 @@ cp_days_before_encounter = FirstKnown(
 """Days of continuous presence shown immediately before the encounter (the 2004 14-day test)."""
 
 is_verified_us_citizen = Any(
-    Is(fact("is_us_citizen")),
+    All(
+        Known(fact("is_us_citizen"), label="citizenship is established one way or the other"),
+        Is(fact("is_us_citizen")),
+        label="US citizenship is otherwise established",
+    ),
     All(
         fact("claimed_status").is_in(["USC"]),
         fact("claim_verification").is_in(["VERIFIED"]),
+        label="a claim to US citizenship, verified",
     ),
 ).named("a verified US citizen", cite("S7", "235.3(b)(5)(iv)"))
-"""A US citizen, verified, may not be ordered removed (8 CFR 235.3(b)(5)(iv))."""
+"""A US citizen, verified or otherwise established, may not be ordered removed (8 CFR
+235.3(b)(5)(iv)); an unverified claim is for an immigration judge, not a fact to wait for."""
+
+is_verified_protected_resident = All(
+    fact("claimed_status")
+    .is_in(["LPR", "REFUGEE", "ASYLEE"])
+    .named("claims permanent residence, refugee or asylee status"),
+    fact("claim_verification").is_in(["VERIFIED"]).named("the claim is verified"),
+    label="a verified permanent resident, refugee or asylee",
+    citations=[cite("S7", "235.3(b)(5)(ii)-(iii)")],
+)
+"""8 CFR 235.3(b)(5)(ii)–(iii): the officer shall not order a verified LPR, refugee or asylee
+removed under INA 235(b)(1)."""
 
 parent_present_and_able = Any(
     Is(fact("accompanied_by_parent_or_legal_guardian")),

@@ -37,15 +37,16 @@ from cruce.law.definitions import (
     cp_days_before_encounter,
     entered_without_inspection,
     is_uac,
+    is_verified_protected_resident,
     is_verified_us_citizen,
     nationalities,
 )
+from cruce.law.parameters import steady
 
-TWO_YEARS_IN_DAYS = (
-    730  # docs/law/definitions.md#d6 counts the statutory "2-year period" as 730 days
-)
-FOURTEEN_DAYS = 14
-ONE_HUNDRED_AIR_MILES = 100.0
+# The numbers, dated and cited, from law/parameters/expedited_removal.yaml.
+TWO_YEARS_IN_DAYS = steady("expedited_removal.two_years_in_days", int)
+FOURTEEN_DAYS = steady("expedited_removal.fourteen_days", int)
+ONE_HUNDRED_AIR_MILES = steady("expedited_removal.one_hundred_air_miles", float)
 
 ER_GROUNDS = (
     "I212a6Ci_FRAUD_MISREP",
@@ -277,6 +278,9 @@ expedited_removal_available = Default(
         ),
         Exception_("verified US citizen", is_verified_us_citizen),
         Exception_(
+            "verified permanent resident, refugee or asylee", is_verified_protected_resident
+        ),
+        Exception_(
             "stowaway",
             Is(
                 fact("is_stowaway"), "a stowaway (INA 235(a)(2) track)", cite("S1", "INA 235(a)(2)")
@@ -286,7 +290,7 @@ expedited_removal_available = Default(
     citations=[cite("S1", "INA 235(b)(1)(A)"), cite("S7", "235.3(b)")],
 )
 """R1: ER is available to arriving or designated aliens, except UACs, VWP applicants, verified
-citizens and stowaways."""
+citizens, verified permanent residents, refugees and asylees, and stowaways."""
 
 ER_AVAILABLE = Outcome(
     "ER_AVAILABLE",
@@ -351,6 +355,17 @@ PROCEDURE = Decision(
             (cite("S7", "235.3(b)(10)"),),
         ),
         Branch(
+            "R3.6 claimed status verified",
+            is_verified_protected_resident,
+            Outcome(
+                "NTA_240",
+                Modality.MAY,
+                "no expedited removal of a verified permanent resident, refugee or asylee; "
+                "section 240 proceedings or a document waiver",
+            ),
+            (cite("S7", "235.3(b)(5)(ii)-(iii)"),),
+        ),
+        Branch(
             "R3.5 expedited removal not available",
             Not(expedited_removal_available, label="expedited removal is not available"),
             Outcome(
@@ -360,21 +375,6 @@ PROCEDURE = Decision(
                 "discretion)",
             ),
             (cite("S7", "235.3(b)(1)(ii)"),),
-        ),
-        Branch(
-            "R3.6 claimed status verified",
-            All(
-                claims_protected_status,
-                fact("claim_verification").is_in(["VERIFIED"]).named("the claim is verified"),
-                label="a verified claim of permanent residence, refugee or asylee status",
-            ),
-            Outcome(
-                "NTA_240",
-                Modality.MAY,
-                "no expedited removal of a verified permanent resident, refugee or asylee; "
-                "section 240 proceedings or a document waiver",
-            ),
-            (cite("S7", "235.3(b)(5)(ii)-(iii)"),),
         ),
         Branch(
             "R3.6 claimed status under oath, not verified",
@@ -387,7 +387,8 @@ PROCEDURE = Decision(
                 "REFER_IJ_STATUS_REVIEW",
                 Modality.MUST,
                 "an expedited removal order issues and must be referred to an immigration judge "
-                "to review the claimed status; detention continues",
+                "to review the claimed status; detention continues. The judge decides the claim: "
+                "a US citizen can never be removed",
             ),
             (cite("S1", "INA 235(b)(1)(C)"), cite("S7", "235.3(b)(5)(iv)"), cite("S8b", "1235.6")),
         ),

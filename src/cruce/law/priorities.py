@@ -17,6 +17,7 @@ from cruce.engine.logic import (
     Decision,
     FactKind,
     InForce,
+    Intersects,
     Is,
     Modality,
     Not,
@@ -25,11 +26,14 @@ from cruce.engine.logic import (
     cite,
 )
 from cruce.facts.case import fact
-from cruce.law.definitions import age
+from cruce.law.definitions import age, entry_mode
+from cruce.law.parameters import steady
 
-JOHNSON_PRESENCE_CUTOFF = dt.date(2014, 1, 1)
-BORDER_CUTOFF_2020 = dt.date(2020, 11, 1)
-PEKOSKE_RELEASE_CUTOFF = dt.date(2021, 1, 20)
+# The cutoff dates, dated and cited, from law/parameters/priorities.yaml.
+JOHNSON_PRESENCE_CUTOFF = steady("priorities.johnson_presence_cutoff", dt.date)
+BORDER_CUTOFF_2020 = steady("priorities.border_cutoff_2020", dt.date)
+PEKOSKE_RELEASE_CUTOFF = steady("priorities.pekoske_release_cutoff", dt.date)
+GANG_PARTICIPATION_MINIMUM_AGE = steady("priorities.gang_participation_minimum_age", int)
 
 national_security = Any(
     Is(
@@ -43,6 +47,20 @@ apprehended_at_border = Is(
     fact("apprehended_at_border_or_poe_attempting_unlawful_entry"),
     "apprehended at the border or a port of entry while attempting to enter unlawfully",
 )
+
+
+entered_or_reentered_unlawfully = Any(
+    entry_mode.is_in(["LAND_BETWEEN_POES", "SEA"]).named(
+        "entered without inspection, between ports or by sea landing (8 U.S.C. 1325(a))"
+    ),
+    Is(
+        fact("reentered_illegally_after_removal"),
+        "re-entered unlawfully after removal (8 U.S.C. 1326)",
+    ),
+    label="entered or re-entered unlawfully",
+)
+"""An unlawful entry or re-entry; a person paroled or admitted at a port did not enter unlawfully
+(Johnson P2(c); the same entries are chargeable offenses under EO 13768 §5(c))."""
 
 
 def _on_or_after(name: str, cutoff: dt.date, label: str):
@@ -59,7 +77,7 @@ johnson_p1 = Any(
         "convicted of an offense with active participation in a criminal street gang as an element",
     ),  # 1(c)
     All(
-        (age >= 16).named("aged 16 or older"),
+        (age >= GANG_PARTICIPATION_MINIMUM_AGE).named("aged 16 or older"),
         Is(
             fact("intentional_gang_participation_age16plus"),
             "intentionally participated in a criminal gang",
@@ -87,13 +105,16 @@ johnson_p2 = Any(
         cite("S18d", "90-day custody rule", "unconfirmed"),
     ),  # 2(b)
     All(
-        Not(Is(fact("was_admitted")), label="entered unlawfully"),
+        entered_or_reentered_unlawfully,
         Not(
             Is(fact("physically_present_since_2014_01_01")),
             label="not continuously present since 2014-01-01",
         ),
         label="entered or re-entered unlawfully and not present since 2014-01-01",
-        citations=[cite("S18d", "Priority 2(c) wording", "unconfirmed")],
+        citations=[
+            cite("S18", "Priority 2(c)"),
+            cite("S18d", "Priority 2(c) wording", "unconfirmed"),
+        ],
     ),  # 2(c)
     Is(
         fact("significant_visa_or_vwp_abuse"),
@@ -143,6 +164,29 @@ kelly_categories = Any(
     citations=[cite("S20", "priority list via HSDL"), cite("S22", "EO 13768 §5")],
 )
 
+eo_13768_described_in = Any(
+    All(
+        Not(Is(fact("was_admitted")), label="not admitted"),
+        Not(Is(fact("parole_granted")), label="not paroled"),
+        label="present without admission or parole (an applicant for admission, INA 235)",
+    ),
+    Intersects(
+        fact("inadmissibility_grounds"),
+        [
+            "I212a2_CRIMINAL",
+            "I212a3_SECURITY",
+            "I212a6Ci_FRAUD_MISREP",
+            "I212a6Cii_FALSE_CLAIM_USC",
+        ],
+    ).named("inadmissible under INA 212(a)(2), (a)(3) or (a)(6)(C)"),
+    entered_or_reentered_unlawfully,
+    label="described in INA 212(a)(2), (a)(3), (a)(6)(C) or 235, or an unlawful entrant (a "
+    "chargeable offense under 8 U.S.C. 1325 or 1326)",
+    citations=[cite("S60", "EO 13768 §5")],
+)
+"""EO 13768 §5: aliens described in the listed INA sections are priorities, as well as removable
+aliens in the seven categories; INA 235 describes every applicant for admission."""
+
 # --- Interim 2021 (Pekoske; ICE interim guidance) --------------------------------------------
 
 border_since_november_2020 = Any(
@@ -163,28 +207,57 @@ border_since_november_2020 = Any(
     citations=[cite("S39"), cite("S40")],
 )
 
-interim_public_safety = All(
+judged_current_threat = Is(
+    fact("officer_judges_public_safety_or_natsec_risk"), "judged a current threat to public safety"
+)
+
+pekoske_public_safety = All(
+    Not(
+        InForce("ice_interim_guidance_2021", "the ICE interim guidance in force"),
+        label="before the ICE interim guidance (2021-02-01 to 2021-02-18)",
+    ),
     _on_or_after(
         "released_from_incarceration_on",
         PEKOSKE_RELEASE_CUTOFF,
         "released from incarceration on or after 2021-01-20",
     ),
+    Is(fact("convicted_of_aggravated_felony"), "convicted of an aggravated felony"),
+    judged_current_threat,
+    label="Pekoske public safety (aggravated felony, released since 2021-01-20, current threat)",
+    citations=[cite("S39", "release cut-off varies between summaries", "unconfirmed")],
+)
+"""The Pekoske memo, alone in force from 2021-02-01 to 2021-02-18."""
+
+ice_interim_public_safety = All(
+    InForce("ice_interim_guidance_2021", "the ICE interim guidance in force"),
+    judged_current_threat,
     Any(
         Is(fact("convicted_of_aggravated_felony"), "convicted of an aggravated felony"),
-        All(
-            InForce("ice_interim_guidance_2021", "the ICE interim guidance in force"),
-            Is(fact("convicted_of_gang_offense_18usc521a"), "convicted of a gang offense"),
-            label="a gang conviction, under the ICE interim guidance (from 2021-02-18)",
-            citations=[cite("S40")],
+        Is(
+            fact("convicted_of_gang_offense_18usc521a"),
+            "convicted of an offense with active participation in a criminal street gang",
         ),
-        label="an aggravated felony or (from 2021-02-18) gang conviction",
+        All(
+            (age >= GANG_PARTICIPATION_MINIMUM_AGE).named("aged 16 or older"),
+            Is(
+                fact("intentional_gang_participation_age16plus"),
+                "intentionally participated in a criminal gang or transnational criminal "
+                "organization",
+            ),
+            label="aged 16 or older and intentionally participated in a gang or TCO",
+        ),
+        label="an aggravated felony, a gang conviction, or gang participation at 16 or older",
     ),
-    Is(
-        fact("officer_judges_public_safety_or_natsec_risk"),
-        "judged a current threat to public safety",
-    ),
-    label="public safety (aggravated felony, released since 2021-01-20, current threat)",
-    citations=[cite("S39", "release cut-off varies between summaries", "unconfirmed"), cite("S40")],
+    label="ICE interim public safety (current threat; no release-date condition)",
+    citations=[cite("S64", "public safety presumption"), cite("S40")],
+)
+"""ICE interim guidance (2021-02-18): a current threat with an aggravated felony, a gang
+conviction or gang participation at 16 or older, whenever released."""
+
+interim_public_safety = Any(
+    pekoske_public_safety,
+    ice_interim_public_safety,
+    label="public safety (2021 interim priorities)",
 )
 
 # --- Mayorkas 2021 ---------------------------------------------------------------------------
@@ -250,6 +323,15 @@ PRIORITY = Decision(
             All(InForce("priority_kelly", "the Kelly priorities in force"), kelly_categories),
             _priority("PRIORITY_KELLY_ENUMERATED", "an enumerated Kelly/EO 13768 priority"),
             (cite("S20"),),
+        ),
+        Branch(
+            "Kelly, EO 13768 described in",
+            All(InForce("priority_kelly", "the Kelly priorities in force"), eo_13768_described_in),
+            _priority(
+                "PRIORITY_KELLY_ENUMERATED",
+                "a Kelly/EO 13768 priority: described in the INA sections EO 13768 §5 lists",
+            ),
+            (cite("S60", "EO 13768 §5"),),
         ),
         Branch(
             "Kelly, none",

@@ -23,8 +23,9 @@ from cruce.engine.logic import (
 )
 from cruce.facts.case import fact
 from cruce.law.definitions import is_contiguous_country_child, is_uac
+from cruce.law.parameters import steady
 
-SCREENING_HOURS = 48
+SCREENING_HOURS = steady("tvpra.screening_hours", int)  # law/parameters/tvpra.yaml
 
 SCREEN_FACTS = (
     fact("trafficking_victim_or_credible_risk"),
