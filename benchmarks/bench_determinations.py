@@ -512,27 +512,6 @@ def instant_of(day: str) -> dt.datetime:
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(12), EASTERN)
 
 
-COLD_START_BUDGET_S = 1.0  # `import cruce` and `cruce --help` in a fresh interpreter
-COLD_START_RUNS = 7
-
-
-def cold_start() -> dict[str, float]:
-    """Median wall time of a fresh interpreter doing `import cruce` and `cruce --help`."""
-    commands = {
-        "import cruce": [sys.executable, "-c", "import cruce"],
-        "cruce --help": [sys.executable, "-m", "cruce.cli.app", "--help"],
-    }
-    medians = {}
-    for name, command in commands.items():
-        times = []
-        for _ in range(COLD_START_RUNS):
-            start = time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True)
-            times.append(time.perf_counter() - start)
-        medians[name] = round(statistics.median(times), 3)
-    return medians
-
-
 def environment() -> dict[str, Any]:
     return {
         "cpu_count": os.cpu_count(),
@@ -638,8 +617,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         child(args)
         return 0
     env = environment()
-    starts = cold_start()
-    progress("cold start (median of 7): " + ", ".join(f"{k} {v} s" for k, v in starts.items()))
     latencies = latency_suite(args.repetitions)
     frames = [run_in_subprocess(rows, day) for rows in args.sizes for day in args.instants]
     checks = budgets(latencies, frames)
@@ -659,19 +636,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             },
             "latency": [asdict(lat) for lat in latencies],
             "frames": [asdict(run) for run in frames],
-            "cold_start_s": starts,
-            "budgets": checks
-            + [
-                {
-                    "what": f"{name}, fresh interpreter (median s)",
-                    "value": value,
-                    "budget": COLD_START_BUDGET_S,
-                    "pass": value < COLD_START_BUDGET_S,
-                }
-                for name, value in starts.items()
-            ],
-            "all_budgets_pass": all(check["pass"] for check in checks)
-            and all(value < COLD_START_BUDGET_S for value in starts.values()),
+            "budgets": checks,
+            "all_budgets_pass": all(check["pass"] for check in checks),
         },
         args.output,
     )

@@ -230,6 +230,16 @@ def test_committed_openapi_is_current() -> None:
             "field 'determination_datetime'",
         ),
         ("/v1/exposure", {"at": [""], "size": 1000}, "give a date or a date-time"),
+        (
+            "/v1/exposure",
+            {"at": ["2019-08-01"], "size": 1000, "assumptions": {"share_x": 0.5}},
+            "valid: share_entered_without_inspection",
+        ),
+        (
+            "/v1/exposure",
+            {"at": ["2019-08-01"], "size": 1000, "assumptions": {"share_minors": 2}},
+            "share_minors=2.0: a share must be a number from 0 to 1",
+        ),
         ("/v1/simulations", {"scenario_yaml": "[1"}, "scenario_yaml: not valid YAML"),
         ("/v1/simulations", {"scenario": ""}, "is not a shipped scenario"),
         ("/v1/simulations", {"scenario": "pyproject.toml"}, "is not a shipped scenario"),

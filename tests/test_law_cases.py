@@ -1,5 +1,6 @@
 """Worked examples (tests/law_cases/*.yaml): each case at each instant or regime gives the
-outcomes the spec expects, and the compiled (Polars) evaluator agrees with the explained one."""
+outcomes the law gives (docs/law/worked-examples.md), and the compiled (Polars) evaluator
+agrees with the explained one."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from cruce.engine.instants import parse_instant
 from cruce.facts.case import cases_frame, parse_case
 
 CASES_DIR = Path(__file__).parent / "law_cases"
-ALLOWED_FILE_KEYS = {"name", "spec", "description", "case", "expect"}
+ALLOWED_FILE_KEYS = {"name", "notes", "description", "case", "expect"}
 ALLOWED_EXPECT_KEYS = {"at", "regime", "outcomes", "depends_on", "legal_questions_open", "why"}
 
 

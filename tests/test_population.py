@@ -104,11 +104,13 @@ def test_cli_exposure_writes_tables_chart_and_store(tmp_path: Path) -> None:
             "2019-08-01",
             "--size",
             "5000",
+            "--png",
             "--out",
             str(tmp_path),
         ],
     )
     assert result.exit_code == 0, result.output
+    assert "Assumptions: share_entered_without_inspection=0.6" in result.output
     for name in (
         "exposure.csv",
         "exposure.parquet",
@@ -164,3 +166,50 @@ def test_microdata_exposure_and_bad_rows(tmp_path: Path) -> None:
     assert result.exit_code == 2
     errors = pl.read_csv(tmp_path / "bad-out" / "errors.csv")
     assert errors.select("row", "column").rows() == [(2, "weight"), (3, "nationalities")]
+
+
+def _exposure(tmp_path: Path, *options: str) -> CliRunner:
+    return CliRunner().invoke(
+        app, ["exposure", "--at", "2019-08-01", "--size", "5000", "--out", str(tmp_path), *options]
+    )
+
+
+def test_an_assumption_set_on_the_command_line_changes_the_result(tmp_path: Path) -> None:
+    result = _exposure(tmp_path, "--assume", "share_presence_documentable=1")
+    assert result.exit_code == 0, result.output
+    assert "share_presence_documentable=1;" in result.output
+    everyone = headline(pl.read_parquet(tmp_path / "exposure.parquet"))
+    default = headline(exposure_table(build_population(5000, 2017)[0], points(["2019-08-01"], [])))
+    assert everyone["ER_AVAILABLE"].item() < default["ER_AVAILABLE"].item() / 5
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--assume", "share_documentable=0.5", "valid: share_entered_without_inspection"),
+        ("--assume", "share_minors=1.5", "a share must be a number from 0 to 1"),
+        ("--assume", "share_minors=nan", "a share must be a number from 0 to 1"),
+        ("--assume", "share_minors", "write NAME=VALUE"),
+        ("--sweep", "share_minors=0:1", "write NAME=START:STOP:STEP"),
+        ("--sweep", "share_minors=0:2:0.5", "a share must be a number from 0 to 1"),
+        ("--sweep", "share_minors=1:0:0.5", "STOP not below START"),
+        ("--size", "0", "give at least 1"),
+        ("--size", "-5", "give at least 1"),
+    ],
+)
+def test_bad_assumptions_are_refused_with_the_valid_choices(
+    tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    result = _exposure(tmp_path, option, value)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_a_sweep_gives_one_run_per_value_and_the_range(tmp_path: Path) -> None:
+    result = _exposure(tmp_path, "--sweep", "share_presence_documentable=0:1:0.5")
+    assert result.exit_code == 0, result.output
+    summary = headline(pl.read_parquet(tmp_path / "exposure.parquet"))
+    assert summary.height == 3
+    exposed = summary["ER_AVAILABLE"].to_list()
+    assert exposed == sorted(exposed, reverse=True)  # more documents, fewer exposed
+    assert f"exposed {exposed[-1]:,.0f}–{exposed[0]:,.0f} across" in result.output

@@ -257,7 +257,7 @@ def audit_frame(caseload: pl.DataFrame) -> pl.DataFrame:
 
 
 def _regime_of(instants: pl.Expr) -> pl.Expr:
-    """The named regime (spec §3) containing each instant; null before the first."""
+    """The named regime (docs/law/regimes.md) containing each instant; null before the first."""
     actual = [r for r in regimes().values() if r.timeline is None]
     starts = pl.Series([r.start for r in actual], dtype=pl.Datetime("us", "UTC"))
     names = pl.Series([None, *(r.id for r in actual)], dtype=pl.String)

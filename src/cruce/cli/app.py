@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cruce.cli.progress import progress as progress_display
+
 if TYPE_CHECKING:
     from cruce.decide.determination import Determination, OutcomeResult
     from cruce.facts.case import Case
@@ -129,7 +131,7 @@ def _print_outcome(result: OutcomeResult, expanded: set[str]) -> None:
         console.print("  [yellow]Open legal questions:[/] " + "; ".join(result.unsettled))
     if result.rests_on_unconfirmed:
         console.print(
-            "  [yellow]Rests on points the spec marks unconfirmed:[/] "
+            "  [yellow]Rests on points the legal notes mark unconfirmed:[/] "
             + "; ".join(result.rests_on_unconfirmed)
         )
 
@@ -254,7 +256,9 @@ def timeline() -> None:
         "er_designation_land_2004": "2004 land",
         "er_designation_full": "full scope",
     }
-    table = Table(title="Regimes (spec §3): expedited-removal designations in force at the start")
+    table = Table(
+        title="Regimes (docs/law/regimes.md): expedited-removal designations in force at the start"
+    )
     table.add_column("Regime", no_wrap=True)
     table.add_column("From", no_wrap=True)
     table.add_column("Until", no_wrap=True)
@@ -276,7 +280,9 @@ def timeline() -> None:
         effect = row.effect.value if row.effect else ""
         rows.add_row(row.id, row.key, row.interval(), effect, sources)
     console.print(rows)
-    directives = Table(title="Resourcing directives (spec R8): attributes for the simulations")
+    directives = Table(
+        title="Resourcing directives (docs/law/resourcing.md#r8): attributes for the simulations"
+    )
     for column in ("Id", "In force", "What", "Attributes"):
         directives.add_column(column)
     for row in actual_timeline().resourcing:
@@ -346,8 +352,6 @@ def audit(
     ] = False,
 ) -> None:
     """Check each recorded enforcement action against what the rules in force permitted."""
-    from rich.progress import Progress
-
     from cruce.audit.checks import audit_frame, caseload_columns
     from cruce.audit.examples import write_example_caseload
     from cruce.tables.reader import TableError, read_table
@@ -360,7 +364,7 @@ def audit(
         caseload = out / "example-caseload.csv"
         write_example_caseload(caseload)
     assert caseload is not None
-    with Progress(console=errors, transient=True) as progress:
+    with progress_display(errors) as progress:
         task = progress.add_task("reading and checking the caseload", total=3)
         try:
             table, absent = read_table(caseload, caseload_columns())
@@ -423,55 +427,104 @@ def exposure(
             "instead of the synthetic population."
         ),
     ] = None,
+    assume: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--assume",
+            help="Set an assumption of the synthetic population, NAME=SHARE (repeat): "
+            "share_entered_without_inspection, share_presence_documentable, "
+            "share_within_100_miles_elsewhere, share_minors.",
+        ),
+    ] = None,
+    sweep: Annotated[
+        str | None,
+        typer.Option(
+            help="Run across one assumption, NAME=START:STOP:STEP (e.g. "
+            "share_presence_documentable=0:1:0.25), and report the range.",
+        ),
+    ] = None,
+    png: Annotated[
+        bool, typer.Option(help="Also draw the chart as a PNG (headless Chromium, about 2 s).")
+    ] = False,
 ) -> None:
     """How many people each regime exposes to expedited removal, regimes side by side."""
     import polars as pl
-    from rich.progress import Progress
 
     from cruce.law.timeline import TimelineError
     from cruce.population import exposure as ex
-    from cruce.population.synthetic import Assumptions, build_population, default_controls
+    from cruce.population.synthetic import (
+        AssumptionError,
+        Assumptions,
+        build_population,
+        default_controls,
+        parse_setting,
+        parse_sweep,
+    )
 
     if not at and not regime:
         at = ["2016-06-01", "2019-08-01"]
     try:
         compared = ex.points(at or [], regime or [])
-    except TimelineError as error:
+        assumptions = Assumptions().with_settings(dict(parse_setting(a) for a in assume or []))
+        swept = parse_sweep(sweep) if sweep else None
+    except (TimelineError, AssumptionError) as error:
         _fail(str(error))
+    if size < 1:
+        _fail(f"--size {size}: give at least 1 synthetic person")
+    if microdata is not None and (assume or sweep):
+        _fail("--assume and --sweep set the synthetic population; your microdata is taken as given")
     out.mkdir(parents=True, exist_ok=True)
-    controls, assumptions = default_controls(), Assumptions()
+    controls = default_controls()
     cases = _read_microdata(microdata, out) if microdata is not None else None
-    with Progress(console=errors, transient=True) as progress:
-        task = progress.add_task("preparing the population", total=len(compared) + 1)
-        if cases is None:
-            population, report = build_population(size, seed, controls, assumptions)
-            population.write_parquet(out / "population.parquet")
-        else:
-            report = ex.empty_control_report()
-            controls = ex.microdata_controls(microdata)
-        tables = []
-        for point in compared:
-            progress.update(task, advance=1, description=f"deciding everyone at {point.label}")
+    variants = (
+        [assumptions.with_settings({swept[0]: value}) for value in swept[1]]
+        if swept
+        else [assumptions]
+    )
+    tables = []
+    with progress_display(errors) as progress:
+        task = progress.add_task("preparing", total=len(variants) * (len(compared) + 1))
+        for variant in variants:
             if cases is None:
-                tables.append(ex.exposure_table(population, [point]))
+                progress.update(task, description="building the synthetic population")
+                population, report = build_population(size, seed, controls, variant)
             else:
-                tables.append(ex.microdata_table(cases, [point]))
-        progress.update(task, advance=1)
+                population, report = cases, ex.empty_control_report()
+                controls = ex.microdata_controls(microdata)
+            progress.update(task, advance=1)
+            for point in compared:
+                progress.update(task, description=f"deciding everyone at {point.label}")
+                table = (
+                    ex.exposure_table(population, [point])
+                    if cases is None
+                    else ex.microdata_table(cases, [point])
+                )
+                label = variant.label() if cases is None else "microdata as given"
+                tables.append(ex.with_assumptions(table, label))
+                progress.update(task, advance=1)
+    if cases is None:
+        population.write_parquet(out / "population.parquet")
     table = pl.concat(tables)
     summary = ex.headline(table)
     table.write_csv(out / "exposure.csv")
     table.write_parquet(out / "exposure.parquet")
     report.write_csv(out / "population-controls.csv")
-    (out / "exposure.html").write_text(ex.chart_html(summary), encoding="utf-8")
+    described = [] if cases is not None else variants[0].described()
+    if swept:
+        described[0] += f" (swept: {sweep})"
+    figure = ex.chart(summary, described, swept[0] if swept else None)
+    _write_figure(figure, out / "exposure.html", out / "exposure.png" if png else None)
+    rows = population.height if cases is not None else size
     run_id = ex.store(
         out / "cruce.duckdb",
         table,
-        ex.provenance(compared, seed, size, assumptions.to_dict(), controls.sources),
+        ex.provenance(compared, seed, rows, [v.to_dict() for v in variants], controls.sources),
     )
-    _screenshot(out / "exposure.html", out / "exposure.png")
     who = f"microdata {microdata.name}" if microdata else "synthetic population"
-    _print_exposure(summary, report, out, run_id, who)
-    _print_exposed_by_country(table)
+    _print_exposure(summary, report, out, run_id, who, swept[0] if swept else None)
+    for line in described:
+        console.print(line)
+    _print_exposed_by_country(ex.first_variant(table))
 
 
 @app.command()
@@ -499,8 +552,6 @@ def simulate(
     ),
 ) -> None:
     """Run the enforcement pipeline for a scenario (or two, side by side) with uncertainty."""
-    from rich.progress import Progress
-
     from cruce.simulation import montecarlo as mc
     from cruce.simulation.inputs import MissingInput
     from cruce.simulation.report import SimulationRun, comparison, write
@@ -516,7 +567,7 @@ def simulate(
     loaded = [s.model_copy(update=overrides) for s in loaded]
     runs = []
     with (
-        Progress(console=errors, transient=True) as progress,
+        progress_display(errors) as progress,
         mc.dask_client(workers, scheduler) as client,
     ):
         for scenario in loaded:
@@ -586,6 +637,20 @@ def _screenshot(html: Path, png: Path, height: int = 650) -> None:
     browser.screenshot(html, png, width=1250, height=height)
 
 
+def _write_figure(figure, html: Path, png: Path | None) -> None:
+    """A chart as interactive HTML (plotly.js embedded) and as a PNG figure: the figure alone,
+    drawn by Debian's Chromium without Plotly's toolbar or any scrollbar."""
+    from cruce.web import browser
+
+    html.write_text(figure.to_html(include_plotlyjs=True, full_html=True), encoding="utf-8")
+    if png is None:
+        return
+    if browser.chromium() is None:
+        errors.print("no chromium: the PNG of the chart was not made (the HTML was)")
+        return
+    browser.figure_png(figure, png)
+
+
 def _print_exposed_by_country(table) -> None:
     """Who is exposed, by country of birth: the consulates' question."""
     import polars as pl
@@ -608,20 +673,25 @@ def _print_exposed_by_country(table) -> None:
     console.print(view)
 
 
-def _print_exposure(summary, report, out: Path, run_id: str, who: str) -> None:
+OUTCOME_COLUMNS = ("ER_AVAILABLE", "ER_NOT_AVAILABLE", "UNDECIDED")
+
+
+def _print_exposure(summary, report, out: Path, run_id: str, who: str, swept: str | None) -> None:
     table = Table(title=f"People exposed to expedited removal — {who} — {NOTICE}")
     table.add_column("Regime or instant")
-    for column in ("ER_AVAILABLE", "ER_NOT_AVAILABLE", "UNDECIDED"):
-        if column in summary.columns:
-            table.add_column(column.replace("_", " ").lower(), justify="right")
+    if swept:
+        table.add_column(swept)
+    shown = [c for c in OUTCOME_COLUMNS if c in summary.columns]
+    for column in shown:
+        table.add_column(column.replace("_", " ").lower(), justify="right")
     for row in summary.iter_rows(named=True):
-        values = [
-            f"{row[c]:,.0f}"
-            for c in ("ER_AVAILABLE", "ER_NOT_AVAILABLE", "UNDECIDED")
-            if c in summary.columns
-        ]
-        table.add_row(row["point"], *values)
+        setting = [row["assumptions"].split(f"{swept}=")[1].split(";")[0]] if swept else []
+        table.add_row(row["point"], *setting, *(f"{row[c]:,.0f}" for c in shown))
     console.print(table)
+    if swept and "ER_AVAILABLE" in summary.columns:
+        for (point,), rows in summary.group_by("point", maintain_order=True):
+            low, high = rows["ER_AVAILABLE"].min(), rows["ER_AVAILABLE"].max()
+            console.print(f"{point}: exposed {low:,.0f}–{high:,.0f} across {swept}")
     if report.height:
         worst = report.get_column("relative_error").abs().max()
         console.print(
@@ -629,7 +699,7 @@ def _print_exposure(summary, report, out: Path, run_id: str, who: str) -> None:
             f"the persons are in {out}/population.parquet."
         )
     console.print(
-        f"Tables: {out}/exposure.csv, .parquet; chart: {out}/exposure.html, .png; "
+        f"Tables: {out}/exposure.csv, .parquet; chart: {out}/exposure.html (--png for a PNG); "
         f"controls: {out}/population-controls.csv; stored as run {run_id} in {out}/cruce.duckdb"
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -354,12 +355,22 @@ def compile_with(law: Context) -> tuple[list[list[pl.Expr]], dict[str, pl.Expr]]
 
 
 def determine_frame(
-    frame: pl.DataFrame | pl.LazyFrame, at: dt.datetime | str, timeline: Timeline | None = None
+    frame: pl.DataFrame | pl.LazyFrame,
+    at: dt.datetime | str,
+    timeline: Timeline | None = None,
+    questions: Sequence[str] | None = None,
+    keep: Sequence[str] = (),
 ) -> pl.DataFrame:
-    """The outcome of every question for every row (a DataFrame of Case facts), at one instant
-    or, if ``at`` names a column of instants, each row at its own."""
+    """The outcome of every question (or of ``questions``) for every row (a frame of Case
+    facts), at one instant or, if ``at`` names a column of instants, each row at its own;
+    ``keep`` names input columns to return beside the outcomes. Asking fewer questions lets
+    Polars skip the sub-rules and facts only the others read."""
     stages, outcomes = compile_questions(at, timeline)
+    unknown = sorted(set(questions or ()) - set(outcomes))
+    if unknown:
+        raise ValueError(f"no question {', '.join(unknown)}; valid: {', '.join(outcomes)}")
     lazy = frame.lazy()
     for stage in stages:
         lazy = lazy.with_columns(stage)
-    return lazy.select(*outcomes.values()).collect()
+    asked = [outcomes[q] for q in questions] if questions else list(outcomes.values())
+    return lazy.select(*keep, *asked).collect()

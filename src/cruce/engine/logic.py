@@ -9,12 +9,12 @@ A rule is a tree of nodes. Every node can
 
 Facts are three-valued: ``True``, ``False`` or ``None`` (unknown). ``All``/``Any``/``Not`` follow
 Kleene's strong logic, which is also Polars' semantics for ``&``, ``|`` and ``~`` on nulls.
-A ``Decision`` picks the first branch whose condition holds (the spec's "evaluate in this order");
-an unknown condition makes the decision unknown unless every way it could go ends in the same
-outcome.
+A ``Decision`` picks the first branch whose condition holds (the regulation's "evaluate in this
+order"); an unknown condition makes the decision unknown unless every way it could go ends in
+the same outcome.
 
 Time is exact: instants are timezone-aware and compared as instants; day counts and complete
-calendar months are taken between calendar dates in US Eastern time, where the spec's dates live.
+calendar months are taken between calendar dates in US Eastern time, where the law's dates live.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ Kleene = bool | None
 
 
 class Confidence(enum.StrEnum):
-    """How sure the spec is of a point: read in a primary text, a secondary source, or neither."""
+    """How sure the sources are of a point: read in a primary text, a secondary one, or neither."""
 
     CONFIRMED = "confirmed"
     SECONDARY = "secondary"
@@ -43,7 +43,8 @@ class Confidence(enum.StrEnum):
 
 
 class Modality(enum.StrEnum):
-    """What an outcome lets or obliges DHS to do (spec §0.5: eligibility is not use)."""
+    """What an outcome lets or obliges DHS to do (eligibility is not use:
+    docs/law/README.md#how-to-read-a-rule)."""
 
     MAY = "may"
     MUST = "must"
@@ -52,7 +53,7 @@ class Modality(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Cite:
-    """A pointer into the citations registry: a source id, a pinpoint, and how sure the spec is."""
+    """A pointer into the citations registry: a source id, a pinpoint, and its confidence."""
 
     source: str
     pinpoint: str = ""
@@ -69,7 +70,8 @@ def cite(source: str, pinpoint: str = "", confidence: str | None = None) -> Cite
 
 @dataclass(frozen=True)
 class Outcome:
-    """An outcome of the spec's vocabulary (§0.5) with its modality and a plain sentence."""
+    """An outcome of Cruce's vocabulary with its modality and a plain sentence
+    (docs/law/README.md#how-to-read-a-rule)."""
 
     code: str
     modality: Modality
@@ -845,7 +847,7 @@ class Known(Condition):
 
 
 class Unsettled(Condition):
-    """An open legal question (spec LEGAL_UNCERTAIN / UNCONFIRMED): always unknown, by law."""
+    """An open legal question (docs/law/open-questions.md): always unknown, by law."""
 
     def __init__(self, question: str, label: str, *citations: Cite):
         self.question = question
@@ -968,8 +970,8 @@ class DecisionTrace:
 
 
 class Decision:
-    """An ordered decision table (spec R3 "evaluate in this order"): the first branch whose
-    condition holds gives the outcome; ``otherwise`` applies when none does."""
+    """An ordered decision table (as docs/law/expedited-removal.md#r3): the first branch
+    whose condition holds gives the outcome; ``otherwise`` applies when none does."""
 
     def __init__(self, name: str, branches: Sequence[Branch], otherwise: Branch):
         self.name = name

@@ -1,13 +1,13 @@
-"""The Case: the facts about one person (spec §1), each possibly unknown.
+"""The Case: the facts about one person (docs/facts.md), each possibly unknown.
 
-Field names are the spec's snake_case names. The spec's records ``parole`` and
+Field names are the glossary's snake_case names (docs/facts.md). Its records ``parole`` and
 ``prior_removal_order`` are flattened (``parole_granted``, ``prior_removal_order_exists``...) so
 that every fact is one column in the vectorised evaluator; the nested form is accepted on input.
 
 Any fact may be omitted, ``null`` or ``unknown``: it is then unknown, never defaulted.
 Dates are calendar dates; instants carry a UTC offset. A bare date given for an instant means
-the start of that day in US Eastern time (spec §0.4: instruments take effect at 00:00 local
-time), and explanations say so.
+the start of that day in US Eastern time (instruments take effect at 00:00 local time:
+docs/law/README.md#how-to-read-a-rule), and explanations say so.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ OrUnknown = Annotated[_Choice | None, BeforeValidator(unknown_to_none)]
 
 
 class EntryMode(enum.StrEnum):
-    """How the person arrived (spec §1.2)."""
+    """How the person arrived (docs/facts.md)."""
 
     LAND_AT_POE = "LAND_AT_POE"
     LAND_BETWEEN_POES = "LAND_BETWEEN_POES"
@@ -116,7 +116,7 @@ class EntryMode(enum.StrEnum):
 
 
 class ClaimedStatus(enum.StrEnum):
-    """A status claimed during ER processing (spec §1.1)."""
+    """A status claimed during ER processing (docs/facts.md)."""
 
     NONE = "NONE"
     USC = "USC"
@@ -126,7 +126,7 @@ class ClaimedStatus(enum.StrEnum):
 
 
 class ClaimVerification(enum.StrEnum):
-    """The result of checking DHS systems for a claimed status (spec §1.1)."""
+    """The result of checking DHS systems for a claimed status (docs/facts.md)."""
 
     VERIFIED = "VERIFIED"
     REFUTED = "REFUTED"
@@ -134,7 +134,7 @@ class ClaimVerification(enum.StrEnum):
 
 
 class ParoleBasis(enum.StrEnum):
-    """Why parole was granted (spec §1.1 ``parole.basis``)."""
+    """Why parole was granted (docs/facts.md ``parole.basis``)."""
 
     ADVANCE_PAROLE_OBTAINED_IN_US = "ADVANCE_PAROLE_OBTAINED_IN_US"
     BEFORE_1997_04_01 = "BEFORE_1997_04_01"
@@ -145,7 +145,7 @@ class ParoleBasis(enum.StrEnum):
 
 
 class ContiguousCountry(enum.StrEnum):
-    """The contiguous territory a land arrival came from (spec §1.2)."""
+    """The contiguous territory a land arrival came from (docs/facts.md)."""
 
     MX = "MX"
     CA = "CA"
@@ -153,7 +153,7 @@ class ContiguousCountry(enum.StrEnum):
 
 
 class MppFearScreeningResult(enum.StrEnum):
-    """The MPP non-refoulement screen by its standard (spec §1.6)."""
+    """The MPP non-refoulement screen by its standard (docs/facts.md)."""
 
     NONE = "NONE"
     POSITIVE_2019_STANDARD = "POSITIVE_2019_STANDARD"
@@ -162,7 +162,7 @@ class MppFearScreeningResult(enum.StrEnum):
 
 
 class MayorkasAssessment(enum.StrEnum):
-    """The Mayorkas public-safety totality assessment (spec §1.7)."""
+    """The Mayorkas public-safety totality assessment (docs/facts.md)."""
 
     CURRENT_THREAT = "CURRENT_THREAT"
     NOT_CURRENT_THREAT = "NOT_CURRENT_THREAT"
@@ -170,7 +170,7 @@ class MayorkasAssessment(enum.StrEnum):
 
 
 class InadmissibilityGround(enum.StrEnum):
-    """Grounds of inadmissibility under INA 212(a) (spec §1.4)."""
+    """Grounds of inadmissibility under INA 212(a) (docs/facts.md)."""
 
     I212a6Ci_FRAUD_MISREP = "I212a6Ci_FRAUD_MISREP"
     I212a6Cii_FALSE_CLAIM_USC = "I212a6Cii_FALSE_CLAIM_USC"
@@ -203,7 +203,7 @@ SIGNIFICANT_CUSTODY_DAYS = 90
 
 
 class Conviction(BaseModel):
-    """One conviction (spec §1.7 ``convictions``); a case's convictions fill its summary facts."""
+    """One conviction (``convictions``); a case's convictions fill its summary facts."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -258,7 +258,7 @@ def conviction_summary(convictions: list[Conviction]) -> dict[str, Any]:
 
 Grounds = Annotated[frozenset[InadmissibilityGround] | None, BeforeValidator(_enum_set)]
 
-# The spec's records, flattened to one column per fact.
+# The glossary's records, flattened to one column per fact.
 _RECORDS = {
     "parole": {
         "granted": "parole_granted",
@@ -275,11 +275,11 @@ _RECORDS = {
 
 
 class Case(BaseModel):
-    """Facts about one person, as far as they are known (spec §1). Unknown is ``None``."""
+    """Facts about one person, as far as they are known (docs/facts.md). Unknown is ``None``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
-    # §1.1 identity, nationality and status
+    # Identity, nationality and status
     nationalities: Countries = None
     native_country: Country = None
     habitual_residence_country: Country = None
@@ -296,7 +296,7 @@ class Case(BaseModel):
     parole_at_poe: Bool = None
     parole_basis: OrUnknown[ParoleBasis] = None
     parole_terminated_on: DateField = None
-    # §1.2 arrival, entry and encounter
+    # Arrival, entry and encounter
     entry_mode: OrUnknown[EntryMode] = None
     last_entry_date: DateField = None
     is_stowaway: Bool = None
@@ -306,12 +306,12 @@ class Case(BaseModel):
     encounter_distance_to_land_border_air_miles: NonNegativeFloat = None
     encountered_upon_arrival_at_or_near_border: Bool = None
     contiguous_country_arrived_from: OrUnknown[ContiguousCountry] = None
-    # §1.3 continuous presence, as shown to the officer's satisfaction (a bare claim is 0 days);
+    # Continuous presence, as shown to the officer's satisfaction (a bare claim is 0 days);
     # either as day counts or as the date since which presence is shown.
     cp_days_established_before_determination: NonNegativeInt = None
     cp_days_established_before_encounter: NonNegativeInt = None
     continuous_presence_established_since: DateField = None
-    # §1.4 inadmissibility and processing history
+    # Inadmissibility and processing history
     inadmissibility_grounds: Grounds = None
     dhs_charging_other_grounds: Bool = None
     documentary_requirements_waived: Bool = None
@@ -321,7 +321,7 @@ class Case(BaseModel):
     processed_for_expedited_removal: Bool = None
     final_order_of_removal_date: DateField = None
     failed_to_depart_under_final_order: Bool = None
-    # §1.5 children and family
+    # Children and family
     parent_or_legal_guardian_in_us: Bool = None
     parent_or_guardian_available_to_provide_care_and_custody: Bool = None
     accompanied_by_parent_or_legal_guardian: Bool = None
@@ -329,11 +329,11 @@ class Case(BaseModel):
     child_credible_fear_of_return: Bool = None
     child_able_to_decide_withdrawal_independently: Bool = None
     hours_since_apprehension: NonNegativeFloat = None
-    # §1.6 protection claims
+    # Protection claims
     expressed_fear_or_asylum_intent: Bool = None
     fear_of_return_to_mexico: Bool = None
     mpp_fear_screening_result: OrUnknown[MppFearScreeningResult] = None
-    # §1.7 criminal history and conduct, summarised (spec `convictions` records: see docs)
+    # Criminal history and conduct, summarised (the `convictions` records: see docs/facts.md)
     convicted_of_any_crime: Bool = None
     convicted_of_felony_status_not_essential_element: Bool = None
     convicted_of_aggravated_felony: Bool = None
@@ -357,7 +357,7 @@ class Case(BaseModel):
     physically_present_before_2020_11_01: Bool = None
     unlawful_entry_date: DateField = None
     daca_recipient: Bool = None
-    # §1.8 MPP-specific facts
+    # docs/facts.md MPP-specific facts
     returning_lpr_seeking_admission: Bool = None
     has_advance_parole_document_or_in_parole_status: Bool = None
     known_physical_or_mental_health_issue: Bool = None

@@ -25,7 +25,7 @@ class SourceKind(enum.StrEnum):
 
 
 class Source(BaseModel):
-    """One source of the spec (§5): what it is, where to read it, and how sure we are of it."""
+    """One source (docs/law/sources.md): what it is, where to read it, and how sure we are of it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -72,7 +72,7 @@ def resolve(citation: Cite) -> Source:
 
 
 def confidence_of(citation: Cite) -> Confidence:
-    """The citation's own confidence where the spec tags the point, else its source's."""
+    """The citation's own confidence where the notes tag the point, else its source's."""
     return citation.confidence or resolve(citation).confidence
 
 

@@ -1,5 +1,5 @@
 """Return to contiguous territory: INA 235(b)(2)(C), 8 CFR 235.3(d), and the Migrant Protection
-Protocols (spec R4, R5).
+Protocols (R4, R5: docs/law/contiguous-return.md).
 
 INA 235(b)(2)(C): in the case of an alien described in 235(b)(2)(A) who is arriving on land
 (whether or not at a designated port of arrival) from a foreign territory contiguous to the

@@ -1,4 +1,4 @@
-"""Threshold definitions the rules share (spec §2.0 D1–D4): terms read from the facts.
+"""Threshold definitions the rules share (D1–D4, docs/law/definitions.md), read from the facts.
 
 Each is a rule node with its plain-words label and its citation; the law modules combine them.
 """
@@ -24,7 +24,7 @@ nationalities = fact("nationalities")
 arrived_by_sea = entry_mode.is_in(["SEA", "INTERDICTED_AT_SEA_BROUGHT_IN"]).named(
     "arrived by sea", cite("S11", "67 FR 68924")
 )
-"""Arrived by sea, by boat or other means, including interdicted and brought in (spec §1.2)."""
+"""Arrived by sea, by boat or other means, including interdicted and brought in (docs/facts.md)."""
 
 entered_without_inspection = entry_mode.is_in(["LAND_BETWEEN_POES"]).named(
     "entered by land between ports of entry (without inspection)", cite("S12", "69 FR 48880")

@@ -1,4 +1,4 @@
-"""Expedited removal: INA 235(b)(1), 8 U.S.C. 1225(b)(1); 8 CFR 235.3(b) (spec R1–R3).
+"""Expedited removal: INA 235(b)(1); 8 CFR 235.3(b) (R1–R3, docs/law/expedited-removal.md).
 
 INA 235(b)(1)(A)(i): if an officer determines that an alien *arriving* in the United States, or
 an alien in a class the Secretary has *designated*, is inadmissible under 212(a)(6)(C) or
@@ -41,7 +41,9 @@ from cruce.law.definitions import (
     nationalities,
 )
 
-TWO_YEARS_IN_DAYS = 730  # spec §2.0 D6 counts the statutory "2-year period" as 730 days
+TWO_YEARS_IN_DAYS = (
+    730  # docs/law/definitions.md#d6 counts the statutory "2-year period" as 730 days
+)
 FOURTEEN_DAYS = 14
 ONE_HUNDRED_AIR_MILES = 100.0
 
@@ -93,7 +95,8 @@ f_exception = All(
         All(
             citizen_of_venezuela,
             Unsettled(
-                "INA 235(b)(1)(F): does Venezuela lack full diplomatic relations? (spec §6.10)",
+                "INA 235(b)(1)(F): does Venezuela lack full diplomatic relations? "
+                "(docs/law/open-questions.md#wh-diplomatic-relations)",
                 "Venezuela counts as a country without full diplomatic relations",
                 cite("S1", "INA 235(b)(1)(F)"),
             ),
@@ -172,7 +175,8 @@ counts_as_paroled = Any(
         fact("parole_basis").is_in(["PAROLE_PLUS_ATD_AFTER_EWI"]),
         Unsettled(
             "Are people released on Parole+ATD after entering without inspection 'paroled' "
-            "for INA 235(b)(1)(A)(iii)(II) once parole ends? (spec E9, §6.9)",
+            "for INA 235(b)(1)(A)(iii)(II) once parole ends? "
+            "(docs/law/open-questions.md#terminated-parole)",
             "parole after entry without inspection counts as parole",
             cite("S49c", "ICE directive 2025-02-18", "unconfirmed"),
         ),
@@ -299,7 +303,7 @@ ER_ELIGIBILITY = Decision(
     otherwise=Branch("not R1", expedited_removal_available, ER_NOT_AVAILABLE),
 )
 
-# --- R3: exemptions, referrals and processing outcomes, in the spec's order -----------------
+# --- R3: exemptions, referrals and processing outcomes, in the regulation's order -----------------
 
 claims_protected_status = (
     fact("claimed_status")

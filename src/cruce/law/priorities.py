@@ -1,4 +1,4 @@
-"""Civil immigration enforcement priorities, scheme by scheme, 2014–2026 (spec R7).
+"""Civil immigration enforcement priorities, 2014–2026 (R7, docs/law/priorities.md).
 
 Priorities say whom DHS *targets*; they never decide eligibility for expedited removal or MPP.
 Each scheme is a classifier giving the highest category that matches, in force on the dates of
@@ -269,7 +269,8 @@ PRIORITY = Decision(
                     "priority_gap_2021", "between the Kelly rescission and the interim priorities"
                 ),
                 Unsettled(
-                    "Which priorities applied between 2021-01-20 and 2021-02-01? (spec §2.7.3)",
+                    "Which priorities applied between 2021-01-20 and 2021-02-01? "
+                    "(docs/law/priorities.md#priority-gap-2021)",
                     "the priorities applying in the gap",
                     cite("S39", "effective 2021-02-01", "unconfirmed"),
                 ),
@@ -379,7 +380,7 @@ PRIORITY = Decision(
         Outcome(
             "PRIORITY_SCHEME_NOT_ENCODED",
             Modality.MAY,
-            "the priorities in force (before 2015-01-05: earlier memos) are outside Cruce's spec",
+            "the priorities in force (before 2015-01-05: earlier memos) are outside Cruce's scope",
         ),
     ),
 )

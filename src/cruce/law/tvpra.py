@@ -1,4 +1,4 @@
-"""Unaccompanied alien children: TVPRA 2008, 8 U.S.C. 1232; 6 U.S.C. 279(g) (spec R6).
+"""Unaccompanied alien children: TVPRA 2008, 8 U.S.C. 1232; 6 U.S.C. 279(g) (docs/law/tvpra.md#r6).
 
 8 U.S.C. 1232(a)(5)(D): an unaccompanied alien child whom DHS seeks to remove shall be placed in
 section 240 proceedings, not expedited removal. 1232(a)(2): a child who is a national or

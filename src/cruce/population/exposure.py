@@ -25,6 +25,9 @@ from cruce.population.synthetic import cases_at
 from cruce.tables.reader import Column, fact_columns
 from cruce.tables.store import save
 
+# The question the tables count, and the columns that describe each person in them.
+TABLED = ("expedited_removal",)
+DESCRIBED = ("weight", "country", "state", "years_in_us")
 YEARS_BANDS = [(0, 2, "under 2"), (2, 5, "2–5"), (5, 10, "5–10"), (10, 100, "10 or more")]
 
 
@@ -95,10 +98,14 @@ def exposure_table(population: pl.DataFrame, compared: list[Point]) -> pl.DataFr
     """Weighted persons by point × question outcome × nationality × state × years in the US."""
     parts = []
     for point in compared:
-        frame = cases_at(population, point.at)
-        outcomes = determine_frame(frame, point.at, _timeline(point))
-        described = frame.select("weight", "country", "state", "years_in_us")
-        parts.append(_grouped(pl.concat([described, outcomes], how="horizontal"), point))
+        joined = determine_frame(
+            cases_at(population.lazy(), point.at),
+            point.at,
+            _timeline(point),
+            questions=TABLED,
+            keep=DESCRIBED,
+        )
+        parts.append(_grouped(joined, point))
     return _sorted(parts)
 
 
@@ -134,29 +141,42 @@ def microdata_table(frame: pl.DataFrame, compared: list[Point]) -> pl.DataFrame:
 
 
 def headline(table: pl.DataFrame) -> pl.DataFrame:
-    """Per point: persons exposed to expedited removal, not exposed, and undecided."""
+    """Per point (and per set of assumptions): persons exposed to expedited removal, not
+    exposed, and undecided."""
+    index = ["point", "at", *(["assumptions"] if "assumptions" in table.columns else [])]
     return (
-        table.pivot(
-            on="expedited_removal",
-            index=["point", "at"],
-            values="persons",
-            aggregate_function="sum",
-        )
+        table.pivot(on="expedited_removal", index=index, values="persons", aggregate_function="sum")
         .fill_null(0.0)
-        .sort("at")
+        .sort("at", maintain_order=True)
     )
+
+
+def with_assumptions(table: pl.DataFrame, label: str) -> pl.DataFrame:
+    """The table with the assumptions it rests on, as a column (runs of a sweep differ in it)."""
+    return table.with_columns(pl.lit(label).alias("assumptions"))
+
+
+def first_variant(table: pl.DataFrame) -> pl.DataFrame:
+    """The rows of the first set of assumptions a table holds (all rows if it holds one)."""
+    return table.filter(pl.col("assumptions") == table.get_column("assumptions").first())
 
 
 def store(path: Path, table: pl.DataFrame, provenance: dict[str, Any]) -> str:
     """Save a run and its provenance in the embedded DuckDB store; returns the run id."""
-    columns = ["point", "at", "expedited_removal", "country", "state", "years_in_us", "persons"]
-    rows = table.select(columns).rename({"at": "instant"})
+    columns = ["point", "at", "assumptions", "expedited_removal", "country", "state"]
+    rows = table.select(*columns, "years_in_us", "persons").rename({"at": "instant"})
     return save(path, "exposure", provenance, {"exposure": rows})
 
 
 def provenance(
-    compared: list[Point], seed: int, size: int, assumptions: dict[str, Any], sources: list[str]
+    compared: list[Point],
+    seed: int,
+    size: int,
+    assumptions: list[dict[str, Any]],
+    sources: list[str],
 ) -> dict[str, Any]:
+    """What a run rests on; ``size`` is the rows actually decided (a microdata file's own
+    count), ``assumptions`` one entry per run of a sweep."""
     return {
         "model_version": __version__,
         "questions": list(QUESTIONS),
@@ -175,31 +195,62 @@ def provenance(
     }
 
 
-def chart_html(summary: pl.DataFrame) -> str:
-    """The headline comparison as a self-contained HTML chart (plotly.js embedded)."""
+SOURCE_LINE = (
+    "Source: Cruce, synthetic population raked to DHS OIS unauthorized-population estimates "
+    "(January 2011–2012); the rules in force at each instant. Information, not legal advice."
+)
+
+
+def chart(summary: pl.DataFrame, assumptions: list[str], swept: str | None) -> Any:
+    """The headline comparison as a Plotly figure: stacked persons per point (and per value of
+    a swept assumption), titled, with axis units, a legend, its source and its assumptions."""
     import plotly.graph_objects as go
 
+    labels = summary["point"].to_list()
+    if swept:
+        values = [_swept_value(text, swept) for text in summary["assumptions"].to_list()]
+        labels = [f"{p}<br>{swept}={v}" for p, v in zip(labels, values, strict=True)]
     figure = go.Figure()
     colours = {"ER_AVAILABLE": "#b3261e", "UNDECIDED": "#9e9e9e", "ER_NOT_AVAILABLE": "#4c7ab0"}
+    names = {
+        "ER_AVAILABLE": "exposed (expedited removal available)",
+        "UNDECIDED": "undecided (facts unknown)",
+        "ER_NOT_AVAILABLE": "not exposed",
+    }
     for outcome, colour in colours.items():
         if outcome in summary.columns:
             figure.add_bar(
-                name=outcome.replace("_", " ").lower(),
-                x=summary["point"].to_list(),
-                y=summary[outcome].to_list(),
-                marker_color=colour,
+                name=names[outcome], x=labels, y=summary[outcome].to_list(), marker_color=colour
             )
+    footer = "<br>".join([SOURCE_LINE, *assumptions])
     figure.update_layout(
         barmode="stack",
-        title="People exposed to expedited removal, by regime (synthetic "
-        "population; information, not legal advice)",
-        yaxis_title="persons",
+        title="People exposed to expedited removal, by regime or instant",
+        xaxis_title="instant (regime in force)",
+        yaxis_title="persons (weighted)",
         template="plotly_white",
         width=1100,
-        height=600,
+        height=620,
         legend_title="expedited removal",
+        margin={"b": 150},
     )
-    return figure.to_html(include_plotlyjs=True, full_html=True)
+    figure.add_annotation(
+        text=footer,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.3,
+        showarrow=False,
+        align="left",
+        font={"size": 11},
+        xanchor="left",
+    )
+    return figure
+
+
+def _swept_value(label: str, name: str) -> str:
+    found = dict(part.split("=", 1) for part in label.split("; ") if "=" in part)
+    return found.get(name, "?")
 
 
 def empty_control_report() -> pl.DataFrame:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
@@ -26,6 +26,7 @@ import polars as pl
 from cruce.engine.logic import eastern_date
 from cruce.facts.case import frame_schema
 
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 OTHER = "Other"
 # Countries of the DHS top-10 table, as ISO 3166-1 alpha-2 codes ("Korea" is South Korea).
 COUNTRY_CODES = {
@@ -60,7 +61,8 @@ class Assumptions:
     # shipped gives it; about 6 in 10 is the order of magnitude commonly cited for the stock.
     share_entered_without_inspection: float = 0.6
     # Share who could show an officer continuous presence since their entry; the rest can show
-    # none (a bare claim counts as 0, spec §1.3). What documents suffice is unconfirmed (§6.6).
+    # none (a bare claim counts as 0). What documents suffice is unconfirmed
+    # (docs/law/open-questions.md#continuous-presence-evidence).
     share_presence_documentable: float = 0.5
     # Share of each state's residents within 100 air miles of the land border (Mexico or
     # Canada); other states: ``share_within_100_miles_elsewhere``. Rough geography, not data.
@@ -81,6 +83,77 @@ class Assumptions:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    def with_settings(self, settings: dict[str, float]) -> Assumptions:
+        """These assumptions with some shares changed (each checked: a known name, 0 to 1)."""
+        for name, value in settings.items():
+            check_share(name, value)
+        return dataclasses.replace(self, **settings)
+
+    def label(self) -> str:
+        """Every settable share as NAME=VALUE, the key of a run in a sweep's tables."""
+        return "; ".join(f"{name}={getattr(self, name):g}" for name in SETTABLE)
+
+    def described(self) -> list[str]:
+        """Lines naming every share, for printing beside a result and on its chart."""
+        states = ", ".join(f"{k} {v:g}" for k, v in self.share_within_100_miles.items())
+        return [f"Assumptions: {self.label()}", f"Share within 100 air miles by state: {states}"]
+
+
+# The shares a user can set (``--assume NAME=VALUE``); the per-state geography stays a table.
+SETTABLE = {
+    "share_entered_without_inspection": "entered without inspection",
+    "share_presence_documentable": "can document continuous presence",
+    "share_within_100_miles_elsewhere": "within 100 air miles, states not listed",
+    "share_minors": "under 18",
+}
+
+
+class AssumptionError(ValueError):
+    """A setting that names no assumption or gives a value outside 0 to 1."""
+
+
+def check_share(name: str, value: float) -> None:
+    if name not in SETTABLE:
+        raise AssumptionError(f"no assumption {name!r}; valid: {', '.join(SETTABLE)}")
+    if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):  # NaN fails both tests
+        raise AssumptionError(f"{name}={value!r}: a share must be a number from 0 to 1")
+
+
+def parse_setting(text: str) -> tuple[str, float]:
+    """``NAME=VALUE`` as given on the command line."""
+    name, equals, value = text.partition("=")
+    if not equals:
+        raise AssumptionError(f"{text!r}: write NAME=VALUE, e.g. share_presence_documentable=0.8")
+    try:
+        number = float(value)
+    except ValueError:
+        raise AssumptionError(f"{text!r}: {value!r} is not a number") from None
+    check_share(name.strip(), number)
+    return name.strip(), number
+
+
+def parse_sweep(text: str) -> tuple[str, list[float]]:
+    """``NAME=START:STOP:STEP`` (STOP included) as the values to run one after another."""
+    name, equals, spec = text.partition("=")
+    parts = spec.split(":")
+    if not equals or len(parts) != 3:
+        raise AssumptionError(
+            f"{text!r}: write NAME=START:STOP:STEP, e.g. {next(iter(SETTABLE))}=0:1:0.25"
+        )
+    try:
+        start, stop, step = (float(p) for p in parts)
+    except ValueError:
+        raise AssumptionError(f"{text!r}: START, STOP and STEP must be numbers") from None
+    if not step > 0 or stop < start:
+        raise AssumptionError(f"{text!r}: STEP must be positive and STOP not below START")
+    count = round((stop - start) / step) + 1
+    if count > 21:
+        raise AssumptionError(f"{text!r}: {count} values; a sweep runs at most 21")
+    values = [round(start + i * step, 10) for i in range(count)]
+    for value in values:
+        check_share(name.strip(), value)
+    return name.strip(), values
 
 
 @dataclass(frozen=True)
@@ -134,20 +207,30 @@ def rake(
 ) -> pl.Series:
     """Iterative proportional fitting: weights whose sums by each column match its control."""
     weights = np.ones(frame.height)
-    codes = {c: frame.get_column(c).to_numpy() for c in controls}
+    margins = [_coded(frame.get_column(column), targets) for column, targets in controls.items()]
     for _ in range(iterations):
         worst = 0.0
-        for column, targets in controls.items():
-            values = codes[column]
-            for category, target in targets.items():
-                mask = values == category
-                current = weights[mask].sum()
-                if current > 0:
-                    weights[mask] *= target / current
-                    worst = max(worst, abs(current - target) / target)
+        for codes, targets in margins:
+            # One weighted count per category (the last bin holds rows outside the control).
+            current = np.bincount(codes, weights=weights, minlength=len(targets) + 1)[:-1]
+            drawn = current > 0
+            factor = np.ones(len(targets) + 1)
+            factor[:-1][drawn] = targets[drawn] / current[drawn]
+            weights *= factor[codes]
+            if drawn.any():
+                gaps = np.abs(current[drawn] - targets[drawn]) / targets[drawn]
+                worst = max(worst, float(gaps.max()))
         if worst < 1e-9:
             break
     return pl.Series("weight", weights)
+
+
+def _coded(values: pl.Series, targets: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """A column as category numbers in the control's order (len(targets) for any other value),
+    and the control totals in the same order."""
+    numbers = {category: i for i, category in enumerate(targets)}
+    codes = values.replace_strict(numbers, default=len(targets), return_dtype=pl.Int64)
+    return codes.to_numpy(), np.array(list(targets.values()), dtype=float)
 
 
 def build_population(
@@ -161,10 +244,10 @@ def build_population(
     assumptions = assumptions or Assumptions()
     rng = np.random.default_rng(seed)
 
-    def draw(marginal: dict[str, float]) -> np.ndarray:
+    def draw(marginal: dict[str, float]) -> pl.Series:
         names = list(marginal)
         shares = np.array([marginal[n] for n in names]) / sum(marginal.values())
-        return np.array(names, dtype=object)[rng.choice(len(names), size=size, p=shares)]
+        return pl.Series(names, dtype=pl.String).gather(rng.choice(len(names), size=size, p=shares))
 
     frame = pl.DataFrame(
         {
@@ -216,7 +299,7 @@ def control_report(frame: pl.DataFrame, margins: dict[str, dict[str, float]]) ->
     return pl.DataFrame(rows)
 
 
-def cases_at(population: pl.DataFrame, at: dt.datetime) -> pl.DataFrame:
+def cases_at(population: FrameT, at: dt.datetime) -> FrameT:
     """The population as a frame of Case facts for a determination at ``at`` (everyone
     encountered in the interior at that instant; durations kept from the tables)."""
     day = eastern_date(at)

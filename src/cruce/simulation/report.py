@@ -67,6 +67,13 @@ def provenance(run: SimulationRun, workers: str) -> dict[str, Any]:
     }
 
 
+def band_text(band: dict[str, float | None]) -> str:
+    """A median and its 5–95% band as people read them: ``244,104 (152,644–349,219)``."""
+    if band["p50"] is None:
+        return "—"
+    return f"{band['p50']:,.0f} ({band['p05']:,.0f}–{band['p95']:,.0f})"
+
+
 def comparison(runs: list[SimulationRun]) -> pl.DataFrame:
     """The scenarios' summaries side by side (median and 90% band of each)."""
     wide = None
@@ -74,9 +81,9 @@ def comparison(runs: list[SimulationRun]) -> pl.DataFrame:
         part = run.summary().select(
             "metric",
             "over_horizon",
-            pl.format("{} [{} – {}]", *(pl.col(c).round(0) for c in ("p50", "p05", "p95"))).alias(
-                run.scenario.name
-            ),
+            pl.struct("p50", "p05", "p95")
+            .map_elements(band_text, return_dtype=pl.String)
+            .alias(run.scenario.name),
         )
         wide = part if wide is None else wide.join(part, on=["metric", "over_horizon"])
     return wide

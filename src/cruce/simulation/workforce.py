@@ -1,6 +1,6 @@
 """The hiring funnel: applicants → polygraph → background and the rest → entry on duty after the
 time to hire; attrition each month. Two agencies: Border Patrol agents and ICE deportation
-officers. A hiring directive in force (a ``resourcing`` row of the timeline, spec R8) raises the
+officers. A hiring directive in force (a ``resourcing`` row of the timeline, R8) raises the
 target headcount by its ``additional_officers`` and the applicants by a parameter; hires never
 exceed the target. Net headcount and local cooperation give interior arrest capacity.
 """

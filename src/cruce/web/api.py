@@ -306,7 +306,7 @@ async def post_determination(request: DeterminationRequest) -> Response:
 
 @app.get("/v1/regimes")
 def get_regimes() -> list[dict[str, Any]]:
-    """The named regimes (spec §3) and the hypothetical ones, with their sources."""
+    """The named regimes (docs/law/regimes.md) and the hypothetical ones, with their sources."""
     return [
         {
             "id": r.id,
@@ -475,6 +475,12 @@ class ExposureRequest(BaseModel):
     regimes: list[str] = Field([], description="Regime ids from GET /v1/regimes", max_length=12)
     size: int = Field(50_000, ge=1_000, le=MAX_EXPOSURE_SIZE, description="Synthetic persons")
     seed: int = Field(2017, ge=0, le=2**32 - 1)
+    assumptions: dict[str, float] = Field(
+        {},
+        description="Shares of the synthetic population to change, from 0 to 1: "
+        "share_entered_without_inspection, share_presence_documentable, "
+        "share_within_100_miles_elsewhere, share_minors",
+    )
 
 
 @app.post("/v1/exposure")
@@ -484,7 +490,7 @@ def post_exposure(request: ExposureRequest) -> dict[str, Any]:
     import polars as pl
 
     from cruce.population import exposure as ex
-    from cruce.population.synthetic import build_population
+    from cruce.population.synthetic import AssumptionError, Assumptions, build_population
 
     if not request.at and not request.regimes:
         raise Problem(422, "Nothing to compare", "give at least one instant (at) or regime")
@@ -492,12 +498,17 @@ def post_exposure(request: ExposureRequest) -> dict[str, Any]:
         compared = ex.points(request.at, request.regimes)
     except (TimelineError, ValueError) as error:
         raise Problem(422, "Invalid instant or regime", str(error)) from None
-    population, _ = build_population(request.size, request.seed)
+    try:
+        assumptions = Assumptions().with_settings(request.assumptions)
+    except AssumptionError as error:
+        raise Problem(422, "Invalid assumption", str(error)) from None
+    population, _ = build_population(request.size, request.seed, assumptions=assumptions)
     table = ex.exposure_table(population, compared)
     headline = ex.headline(table)
     return {
         "size": request.size,
         "seed": request.seed,
+        "assumptions": assumptions.to_dict(),
         "headline": headline.with_columns(
             pl.col("at").dt.strftime("%Y-%m-%dT%H:%M:%S%:z")
         ).to_dicts(),

@@ -50,6 +50,29 @@ def screenshot(page: Path, png: Path, width: int = 1280, height: int = 2000) -> 
     run(page, f"--window-size={width},{height}", f"--screenshot={png.resolve()}")
 
 
+def figure_png(figure, png: Path) -> None:
+    """A Plotly figure as a PNG of exactly its size: the figure alone, static (no toolbar),
+    on a page without margins or scrollbars."""
+    width, height = figure.layout.width or 1100, figure.layout.height or 600
+    body = figure.to_html(
+        include_plotlyjs=True, full_html=False, config={"staticPlot": True, "displayModeBar": False}
+    )
+    style = "<style>html,body{margin:0;padding:0;overflow:hidden}</style>"
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "figure.html"
+        page.write_text(
+            f"<!doctype html><html><head><meta charset='utf-8'>{style}</head>"
+            f"<body>{body}</body></html>",
+            "utf-8",
+        )
+        run(
+            page,
+            "--hide-scrollbars",
+            f"--window-size={width},{height}",
+            f"--screenshot={png.resolve()}",
+        )
+
+
 def rendered_dom(page: Path) -> str:
     """The page's DOM after its scripts ran."""
     return run(page, "--dump-dom").stdout

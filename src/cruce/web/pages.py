@@ -56,7 +56,7 @@ MARK = {
 
 
 def timeline_page() -> str:
-    """The regimes of spec §3 with what was in force, and every dated row with its sources."""
+    """The named regimes with what was in force, and every dated row with its sources."""
     keys = {
         "er_designation_sea": "2002 sea",
         "er_designation_land_2004": "2004 land",
@@ -87,7 +87,7 @@ def timeline_page() -> str:
     return _page(
         "Timeline of the regimes, 2014–2026",
         f"""
-<div class="scroll"><table><caption>Regimes (spec §3) and what was in force at their start
+<div class="scroll"><table><caption>Regimes and what was in force at their start
 </caption><thead><tr><th>regime</th><th>from</th><th>until</th>{head}<th>what changed</th>
 <th>sources</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>
 <div class="scroll"><table><caption>Every dated row: instruments, court orders, events and

@@ -3,7 +3,7 @@ at an instant.
 
 Each dimension is a YAML file under ``law/timeline/``; a row has an id, the key of the
 instrument it concerns, an interval ``[start, end)`` at instant precision, its citations and the
-spec's confidence. Loading fails loudly, naming the file, the row and the field, on an unknown
+source's confidence. Loading fails loudly, naming the file, the row and the field, on an unknown
 key, a bad date, an end before its start, two overlapping rows of the same key, or a citation
 that does not resolve.
 """
@@ -129,7 +129,7 @@ class Hypothetical(BaseModel):
 
 
 class Regime(BaseModel):
-    """A named slice of time (spec §3), or a hypothetical timeline with its window."""
+    """A named slice of time (docs/law/regimes.md), or a hypothetical timeline with its window."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -204,8 +204,8 @@ class Timeline:
         return self.instruments + self.overlays + self.events + self.resourcing
 
     def resourcing_at(self, at: dt.datetime) -> list[DatedRow]:
-        """The resourcing directives in force at an instant (spec R8): regime attributes for
-        the simulations, never part of a determination."""
+        """The resourcing directives in force at an instant (docs/law/resourcing.md#r8):
+        regime attributes for the simulations, never part of a determination."""
         return [row for row in self.resourcing if row.contains(at)]
 
     @cached_property
@@ -273,7 +273,7 @@ def timeline_named(name: str = "actual") -> Timeline:
 
 @cache
 def regimes() -> dict[str, Regime]:
-    """The named regimes (spec §3) and hypothetical regimes, checked for gaps and overlaps."""
+    """The named and hypothetical regimes (docs/law/regimes.md), checked for gaps and overlaps."""
     data = _read("regimes.yaml")
     unknown = set(data) - {"regimes", "hypothetical_regimes"}
     if unknown:
