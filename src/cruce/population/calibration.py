@@ -248,6 +248,15 @@ _SCHEMAS = (
         _int("apprehensions"),
     ),
     _table(
+        "cbp_swb_title42_expulsions",
+        "CBP southwest-border encounters and Title 42 expulsions by month (OHSS)",
+        _int("fiscal_year"),
+        Column("month"),  # "October", ...: the calendar month within the fiscal year
+        _int("swb_encounters"),
+        _int("title42_expulsions", required=False),
+        notes=False,
+    ),
+    _table(
         "swb_usbp_apprehensions_by_nationality",
         "USBP southwest-border apprehensions by country of citizenship (partial)",
         Column("period"),  # "FY2017" or "2016 first six months (as reported Jul 2016)"

@@ -81,7 +81,7 @@ def table(name: str) -> pl.DataFrame:
     return load_table(name, with_lines=True)
 
 
-def _datum(name: str, row: dict, value: float, what: str) -> Datum:
+def datum(name: str, row: dict, value: float, what: str) -> Datum:
     return Datum(
         float(value), name, row["line"], what, row["source"], row["source_url"], row["confidence"]
     )
@@ -112,7 +112,7 @@ def yearly(
     for row in sorted(rows(name, keep), key=prefer):
         y, v = year(row), value(row)
         if y is not None and v is not None and y not in found:
-            found[y] = _datum(name, row, v, what)
+            found[y] = datum(name, row, v, what)
     return Series(what, found)
 
 
@@ -137,7 +137,7 @@ def dated(name: str, what: str, keep: Callable[[dict], bool]) -> list[tuple[dt.d
     for row in rows(name, keep):
         when = as_of_date(str(row["as_of"]))
         if when is not None:
-            points.append((when, _datum(name, row, row["value"], what)))
+            points.append((when, datum(name, row, row["value"], what)))
     return sorted(points, key=lambda p: p[0])
 
 
@@ -146,7 +146,7 @@ def one(name: str, what: str, keep: Callable[[dict], bool], column: str = "value
     found = list(rows(name, keep))
     if len(found) != 1:
         raise ValueError(f"data/{name}.csv: expected one row for {what}, found {len(found)}")
-    return _datum(name, found[0], found[0][column], what)
+    return datum(name, found[0], found[0][column], what)
 
 
 def fiscal_year(month: dt.date) -> int:

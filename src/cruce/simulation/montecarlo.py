@@ -16,6 +16,7 @@ import polars as pl
 
 from cruce.law.timeline import timeline_named
 from cruce.simulation.data import Evidence, fiscal_year
+from cruce.simulation.expulsions import expelled_share
 from cruce.simulation.inputs import month_range, monthly_inputs
 from cruce.simulation.parameters import parameters
 from cruce.simulation.pathways import border_law, interior_law, returnable
@@ -47,6 +48,7 @@ def prepare(scenario: Scenario) -> tuple[Prepared, Evidence]:
         inputs=inputs,
         border=border,
         returns_open=returnable(border, scenario.returns_to_mexico, instants, part_h),
+        expelled_share=expelled_share(timeline, months, evidence, scenario.rules_frozen_at),
         interior=interior_law(instants, timeline),
         agencies=staff,
         directives=directives(timeline, instants),

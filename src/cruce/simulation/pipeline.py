@@ -28,6 +28,7 @@ from cruce.simulation.workforce import REFERENCE_SANCTUARY_SHARE, Agency, cooper
 
 METRICS = (
     "encounters",
+    "title42_expulsions",
     *(f"pathway_{p}" for p in PATHWAYS),
     "returns_to_mexico_non_mexican",
     *(f"returns_to_mexico_{n}" for n in NATIONALITIES),
@@ -59,6 +60,7 @@ class Prepared:
     inputs: MonthlyInputs
     border: BorderLaw
     returns_open: np.ndarray  # grid cells a return to Mexico is open to
+    expelled_share: np.ndarray  # by month: encounters expelled under Title 42 (``expulsions``)
     interior: InteriorLaw
     agencies: dict[str, Agency]
     directives: dict[str, tuple[np.ndarray, np.ndarray]]
@@ -128,6 +130,7 @@ class Intake:
 
     by_pathway: np.ndarray
     returned: np.ndarray
+    expelled: np.ndarray  # by month, before any pathway: the expected count (published share)
 
     def __call__(self, m: int, pathway: str) -> float:
         return self.by_pathway[m, PATHWAYS.index(pathway)]
@@ -181,13 +184,16 @@ class Court:
 
 
 def intake(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) -> Intake:
-    """Encounters drawn around history's counts, each sent down a pathway."""
+    """Encounters drawn around history's counts; those Title 42 does not expel are each sent
+    down a pathway."""
     inputs = prepared.inputs
-    expected = inputs.encounters[:, None, None] * inputs.composition
+    kept = 1.0 - prepared.expelled_share
+    expected = (inputs.encounters * kept)[:, None, None] * inputs.composition
     people = rng.poisson(expected)
     flows = rng.multinomial(people, pathway_probabilities(prepared, draw))
     returned = flows[:, :, :, PATHWAYS.index("returned_to_mexico")].sum(axis=1)
-    return Intake(flows.sum(axis=(1, 2)), returned)
+    expelled = inputs.encounters * prepared.expelled_share
+    return Intake(flows.sum(axis=(1, 2)), returned, expelled)
 
 
 def workforce(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) -> Staff:
@@ -302,7 +308,8 @@ def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) ->
     staff = workforce(prepared, draw, rng)
     out = np.zeros((len(METRICS), months))
     row = {name: i for i, name in enumerate(METRICS)}
-    out[row["encounters"]] = flows.by_pathway.sum(axis=1)
+    out[row["encounters"]] = flows.by_pathway.sum(axis=1) + flows.expelled
+    out[row["title42_expulsions"]] = flows.expelled
     for pathway in PATHWAYS:
         out[row[f"pathway_{pathway}"]] = flows.by_pathway[:, PATHWAYS.index(pathway)]
     for n, nationality in enumerate(NATIONALITIES):
