@@ -193,6 +193,7 @@ def test_pages_navigate_by_keyboard_in_chromium(server: str) -> None:
         browser = cruce_browser.launch(playwright)
         page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
         page.goto(f"{server}/timeline")
+        page.keyboard.press("Tab")  # the skip link
         page.keyboard.press("Tab")
         page.keyboard.press("Tab")  # the second link of the navigation: Audit
         page.keyboard.press("Enter")

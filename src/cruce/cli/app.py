@@ -18,14 +18,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from cruce.cli.progress import progress as progress_display
+from cruce.decide.notice import NOTICE
 
 if TYPE_CHECKING:
     from cruce.decide.determination import Determination, OutcomeResult
     from cruce.facts.case import Case
 
 app = typer.Typer(
-    help="Cruce: US immigration enforcement law 2014–2026 as executable, cited rules. "
-    "Information about the law, not legal advice.",
+    help="Cruce: US immigration enforcement law 2014–2026 as executable, cited rules. " + NOTICE,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -34,7 +34,6 @@ app = typer.Typer(
 console = Console(width=None if sys.stdout.isatty() else 150)
 errors = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
 
-NOTICE = "Information about the law, not legal advice."
 MARKS = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[yellow]?[/]"}
 
 CaseArg = Annotated[

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from cruce.decide.notice import NOTICE
 from cruce.engine.logic import Blocked, Branch, Cite, Confidence, InForce, Unsettled, rule_nodes
 from cruce.facts.case import FACT_KINDS, FactKind, enum_of
 from cruce.law import QUESTIONS
@@ -132,8 +133,8 @@ def rules_markdown() -> str:
         "Generated from `src/cruce/law/` by `cruce catalogue`; do not edit by hand. Each",
         "question is an ordered decision table: the first row whose condition holds gives the",
         "outcome; the last row applies when none does. Confidence is the source's tag: confirmed",
-        "in a primary text, secondary source only, or unconfirmed. *Information about the law,",
-        "not legal advice.*",
+        "in a primary text, secondary source only, or unconfirmed.",
+        f"*{NOTICE}*",
         "",
     ]
     current = None

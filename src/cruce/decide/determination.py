@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from cruce.decide.counterfactuals import Counterfactual, all_counterfactuals
+from cruce.decide.notice import NOTICE
 from cruce.engine.logic import Cite, Confidence, Context, DecisionTrace, Trace, shared_stages, show
 from cruce.facts.case import Case, CaseError, instant_date
 from cruce.law import QUESTIONS
@@ -320,7 +321,7 @@ def to_json(determination: Determination) -> dict[str, Any]:
             }
             for r in determination.outcomes.values()
         ],
-        "notice": "Information about the law, not legal advice.",
+        "notice": NOTICE,
     }
 
 

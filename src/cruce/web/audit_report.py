@@ -1,34 +1,35 @@
 """The audit as one self-contained HTML report: counts, a summary by finding with each check's
 explanation and citations, breakdowns by nationality and period, two Plotly charts and the
-findings themselves.
+findings themselves, rendered from ``templates/audit_report.html``.
 
-The report makes no network request when opened: plotly.js is embedded inline from the
-installed ``plotly`` package (once, with the first chart), the CSS is inline and uses only
-local fonts. Every value taken from the findings (case ids come from users' files) is
-HTML-escaped; chart data is JSON-encoded by Plotly, which escapes ``<``.
+The standalone report makes no network request when opened: plotly.js is embedded inline from
+the installed ``plotly`` package (once), the stylesheet and the chart script are inlined from
+``static/``, and it uses only local fonts. Served by the app (``standalone=False``), it links
+the same files from ``/static/`` instead, so the page needs no inline script or style. The
+template escapes every value (case ids come from users' files), chart data included.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
-from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import plotly.colors
 import plotly.graph_objects as go
-import plotly.io as pio
 import polars as pl
+from plotly.offline import get_plotlyjs
 
 from cruce.audit.checks import AT, CHECKS, Check
 from cruce.engine.logic import Cite
 from cruce.law.citations import CitationError, confidence_of, resolve
 from cruce.law.timeline import Regime, regimes
+from cruce.web.render import render, static_text
 
 TITLE = "Cruce — caseload audit"
-NOTICE = "Information about the law, not legal advice."
 VIOLATION = "VIOLATION"
 NEEDS_REVIEW = "NEEDS_REVIEW"
 NEEDS_REVIEW_EXPLANATION = "the outcome depends on facts that are unknown; review them"
@@ -49,41 +50,53 @@ FINDING_HEADERS = (
     "Citations",
     "Needs-review facts",
 )
-FINDING_WIDTHS = (12, 5, 12, 10, 16, 21, 13, 11)
-"""Column widths of the findings table, in percent."""
 
 
-class Html(str):
-    """Markup built by this module; every other string is escaped when rendered."""
-
-    __slots__ = ()
-
-
-def _esc(value: object) -> str:
-    if isinstance(value, Html):
-        return value
-    return escape("" if value is None else str(value), quote=True)
+Cell = object
+"""A table cell: a plain value (escaped by the template) or a ``{"t": kind, ...}`` mapping the
+template's ``cell`` macro renders (code, breakable text, a finding, citations)."""
+Table = dict[str, Any]
 
 
 # --- report ------------------------------------------------------------------------------------
 
 
 def render_report(
-    findings: pl.DataFrame, *, source: str, cases: int, rows: int, absent_columns: list[str]
+    findings: pl.DataFrame,
+    *,
+    source: str,
+    cases: int,
+    rows: int,
+    absent_columns: list[str],
+    standalone: bool = True,
+    download: dict[str, str] | None = None,
 ) -> str:
     """The audit report for ``findings`` (``cruce.audit.checks.FINDING_SCHEMA``, optionally with
-    ``nationality`` and ``regime`` columns) as one self-contained HTML document."""
-    sections = [
-        _header(findings, source=source, cases=cases, rows=rows),
-        _absent_section(absent_columns),
-        _summary_section(findings),
-    ]
-    if findings.height == 0:
-        sections.insert(1, Html(f'<p class="none">{_esc(NO_FINDINGS)}</p>'))
-    else:
-        sections += [_breakdown_section(findings), _charts_section(findings)]
-        sections.append(_findings_section(findings))
-    return _document("\n".join(sections))
+    ``nationality`` and ``regime`` columns) as one HTML document: self-contained when
+    ``standalone``, else linking its assets from ``/static/``; ``download`` (name, href) adds a
+    link to the findings above the report."""
+    some = findings.height > 0
+    figures = _figures(findings) if some else []
+    return render(
+        "audit_report.html",
+        title=TITLE,
+        source=Path(source).name,
+        counts=_counts_list(findings, cases=cases, rows=rows),
+        nothing=None if some else NO_FINDINGS,
+        columns=_absent(absent_columns),
+        needs_review=NEEDS_REVIEW,
+        summary=_summary_tables(findings),
+        breakdowns=_breakdowns(findings) if some else [],
+        figures=figures,
+        truncated=_truncated(findings) if some else None,
+        findings=_findings_table(findings) if some else None,
+        version=_version(),
+        standalone=standalone,
+        download=download,
+        css=static_text("audit_report.css") if standalone else "",
+        plotly=get_plotlyjs() if standalone and figures else "",
+        charts=static_text("charts.js") if standalone and figures else "",
+    )
 
 
 def write_report(path: str | Path, html: str) -> Path:
@@ -96,25 +109,13 @@ def write_report(path: str | Path, html: str) -> Path:
 # --- sections ----------------------------------------------------------------------------------
 
 
-def _header(findings: pl.DataFrame, *, source: str, cases: int, rows: int) -> Html:
-    violations = _status(findings, VIOLATION)
-    review = _status(findings, NEEDS_REVIEW)
-    counts = [
+def _counts_list(findings: pl.DataFrame, *, cases: int, rows: int) -> list[tuple[str, str]]:
+    return [
         ("Rows audited", f"{rows:,}"),
         ("Cases", f"{cases:,}"),
-        ("Violations", _with_actions(violations)),
-        ("Needs review", _with_actions(review)),
+        ("Violations", _with_actions(_status(findings, VIOLATION))),
+        ("Needs review", _with_actions(_status(findings, NEEDS_REVIEW))),
     ]
-    facts = "".join(f"<div><dt>{_esc(k)}</dt><dd>{_esc(v)}</dd></div>" for k, v in counts)
-    return Html(
-        f"<header><h1>{_esc(TITLE)}</h1>"
-        f'<p class="source">Source file: <code>{_esc(Path(source).name)}</code></p>'
-        f'<p class="notice" role="note"><strong>{_esc(NOTICE)}</strong> Each finding compares '
-        "a recorded action with what the rules in force at its instant permitted or required, "
-        "on the facts recorded; it is something to look into, not a conclusion about a "
-        "person.</p>"
-        f'<dl class="counts">{facts}</dl></header>'
-    )
 
 
 def _with_actions(frame: pl.DataFrame) -> str:
@@ -128,28 +129,27 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
-def _absent_section(absent: Sequence[str]) -> Html:
-    if not absent:
-        return _section("columns", "Columns", "<p>The file had every column the audit reads.</p>")
-    items = "".join(f"<li><code>{_esc(name)}</code></li>" for name in sorted(absent))
-    return _section(
-        "columns",
-        f"Columns the file did not have ({len(absent)})",
-        "<p>These facts were treated as <em>unknown</em>: where an outcome depends on one of "
-        f"them the finding is {NEEDS_REVIEW}, never a guess.</p>"
-        f'<ul class="columns">{items}</ul>',
-    )
+def _absent(absent: Sequence[str]) -> dict[str, Any]:
+    heading = f"Columns the file did not have ({len(absent)})" if absent else "Columns"
+    return {"heading": heading, "absent": sorted(absent)}
 
 
-def _summary_section(findings: pl.DataFrame) -> Html:
+def _code(text: object) -> dict[str, object]:
+    return {"t": "code", "text": text}
+
+
+def _break(text: str | None) -> dict[str, object]:
+    """Text that may wrap after its underscores (codes and column names are long)."""
+    return {"t": "break", "text": text}
+
+
+def _summary_tables(findings: pl.DataFrame) -> list[Table]:
     counts = _counts(findings, "finding")
-    rows: list[list[object]] = [_check_row(check, counts.get(check.code, 0)) for check in CHECKS]
+    rows: list[list[Cell]] = [_check_row(check, counts.get(check.code, 0)) for check in CHECKS]
     known = {check.code for check in CHECKS} | {NEEDS_REVIEW}
     rows += [_other_row(findings, code, n) for code, n in counts.items() if code not in known]
     review = counts.get(NEEDS_REVIEW, 0)
-    rows.append(
-        [Html(f"<code>{NEEDS_REVIEW}</code>"), review, "review", NEEDS_REVIEW_EXPLANATION, "—"]
-    )
+    rows.append([_code(NEEDS_REVIEW), review, "review", NEEDS_REVIEW_EXPLANATION, "—"])
     table = _table(
         "Findings by kind: every check the audit runs, in report order",
         ["Finding", "Count", "Severity", "Explanation", "Citations"],
@@ -158,12 +158,13 @@ def _summary_section(findings: pl.DataFrame) -> Html:
         muted=[row[1] == 0 for row in rows],
         kind="summary",
     )
-    return _section("summary", "Summary by finding", table + _facts_table(findings))
+    facts = _facts_table(findings)
+    return [table] if facts is None else [table, facts]
 
 
-def _check_row(check: Check, count: int) -> list[object]:
+def _check_row(check: Check, count: int) -> list[Cell]:
     return [
-        Html(f"<code>{_esc(check.code)}</code>"),
+        _code(check.code),
         count,
         check.severity,
         check.explanation,
@@ -171,27 +172,26 @@ def _check_row(check: Check, count: int) -> list[object]:
     ]
 
 
-def _other_row(findings: pl.DataFrame, code: str, count: int) -> list[object]:
+def _other_row(findings: pl.DataFrame, code: str, count: int) -> list[Cell]:
     first = findings.filter(pl.col("finding") == code).row(0, named=True)
-    code_html = Html(f"<code>{_esc(code)}</code>")
-    return [code_html, count, first["severity"], first["explanation"], first["citations"]]
+    return [_code(code), count, first["severity"], first["explanation"], first["citations"]]
 
 
-def _citations(citations: Iterable[Cite]) -> Html:
-    parts = []
+def _citations(citations: Iterable[Cite]) -> dict[str, object]:
+    items = []
     for citation in citations:
         try:
             title, level = resolve(citation).title, confidence_of(citation).value
         except CitationError:
             title, level = "", UNKNOWN
-        parts.append(f'<span title="{_esc(title)}">{_esc(citation)} [{_esc(level)}]</span>')
-    return Html("; ".join(parts))
+        items.append({"title": title, "text": str(citation), "level": level})
+    return {"t": "cites", "cites": items}
 
 
-def _facts_table(findings: pl.DataFrame) -> str:
+def _facts_table(findings: pl.DataFrame) -> Table | None:
     review = _status(findings, NEEDS_REVIEW)
     if review.height == 0:
-        return ""
+        return None
     facts = (
         review.select(pl.col("needs_review_facts").str.split(";").alias("fact"))
         .explode("fact")
@@ -203,12 +203,12 @@ def _facts_table(findings: pl.DataFrame) -> str:
     return _table(
         "Unknown facts that decide the needs-review findings (a finding may name several)",
         ["Fact to review", "Findings"],
-        [[Html(f"<code>{_esc(f)}</code>"), n] for f, n in facts.iter_rows()],
+        [[_code(f), n] for f, n in facts.iter_rows()],
         numeric={1},
     )
 
 
-def _breakdown_section(findings: pl.DataFrame) -> Html:
+def _breakdowns(findings: pl.DataFrame) -> list[Table]:
     tables = []
     if "nationality" in findings.columns:
         tables.append(_nationality_table(findings))
@@ -216,10 +216,10 @@ def _breakdown_section(findings: pl.DataFrame) -> Html:
         tables.append(_regime_table(findings))
     else:
         tables.append(_month_table(findings))
-    return _section("breakdowns", "Breakdowns", "".join(tables))
+    return tables
 
 
-def _nationality_table(findings: pl.DataFrame) -> str:
+def _nationality_table(findings: pl.DataFrame) -> Table:
     column = pl.col("nationality")
     if findings.schema["nationality"] != pl.List(pl.String):
         column = column.cast(pl.String).str.split(";")
@@ -237,7 +237,7 @@ def _nationality_table(findings: pl.DataFrame) -> str:
     )
 
 
-def _regime_table(findings: pl.DataFrame) -> str:
+def _regime_table(findings: pl.DataFrame) -> Table:
     keyed = findings.with_columns(
         pl.col("regime").cast(pl.String).fill_null(UNKNOWN).alias("__key")
     )
@@ -248,7 +248,7 @@ def _regime_table(findings: pl.DataFrame) -> str:
         .alias("__start")
     )
     rows = [
-        [Html(f"<code>{_esc(key)}</code>"), *_regime_cells(named.get(key)), *counts]
+        [_code(key), *_regime_cells(named.get(key)), *counts]
         for key, *counts in table.sort("__start", "__key").drop("__start").iter_rows()
     ]
     return _table(
@@ -272,7 +272,7 @@ def _eastern_date(instant: dt.datetime) -> str:
     return instant.astimezone(ZoneInfo(LOCAL_TZ)).date().isoformat()
 
 
-def _month_table(findings: pl.DataFrame) -> str:
+def _month_table(findings: pl.DataFrame) -> Table:
     keyed = findings.with_columns(_eastern(findings).dt.strftime(MONTH).alias("__key"))
     table = _tally(keyed.with_columns(pl.col("__key").fill_null(UNKNOWN))).sort("__key")
     return _table(
@@ -296,7 +296,16 @@ def _tally(keyed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _findings_section(findings: pl.DataFrame) -> Html:
+def _truncated(findings: pl.DataFrame) -> str | None:
+    if findings.height <= LISTED:
+        return None
+    return (
+        f"Showing the first {LISTED:,} of {findings.height:,} "
+        "findings; the full list is in the audit's CSV or JSON output."
+    )
+
+
+def _findings_table(findings: pl.DataFrame) -> Table:
     shown = findings.head(LISTED).with_columns(
         _eastern(findings).dt.strftime("%Y-%m-%d %H:%M %Z").alias("__instant")
     )
@@ -304,67 +313,37 @@ def _findings_section(findings: pl.DataFrame) -> Html:
         [
             r["case_id"],
             r["row"],
-            _breakable(r["action"]),
+            _break(r["action"]),
             r["__instant"],
             _finding_cell(r["finding"], r["status"], r["question"]),
             r["explanation"],
             r["citations"],
-            _breakable(", ".join((r["needs_review_facts"] or "").split(";"))),
+            _break(", ".join((r["needs_review_facts"] or "").split(";"))),
         ]
         for r in shown.iter_rows(named=True)
     ]
-    note = ""
-    if findings.height > LISTED:
-        note = (
-            f'<p class="truncated">Showing the first {LISTED:,} of {findings.height:,} '
-            "findings; the full list is in the audit's CSV or JSON output.</p>"
-        )
-    table = _table(
+    return _table(
         f"Findings, in caseload row order (times in US Eastern; first {LISTED:,} at most)",
         FINDING_HEADERS,
         rows,
         numeric={1},
         kind="wide",
-        widths=FINDING_WIDTHS,
     )
-    return _section("findings", "Findings", note + table)
 
 
-def _finding_cell(finding: str, status: str | None, question: str | None) -> Html:
+def _finding_cell(finding: str, status: str | None, question: str | None) -> dict[str, object]:
     """The finding's code, coloured by status, over the question whose outcome it reads."""
     css = "review" if status == NEEDS_REVIEW else "violation"
-    asked = f'<br><small class="question">{_breakable(question)}</small>' if question else ""
-    return Html(f'<code class="{css}">{_breakable(finding)}</code>{asked}')
-
-
-def _breakable(text: str | None) -> Html:
-    """Escaped text that may wrap after its underscores (codes and column names are long)."""
-    return Html(_esc(text).replace("_", "_<wbr>"))
+    return {"t": "finding", "text": finding, "css": css, "question": question}
 
 
 # --- charts ------------------------------------------------------------------------------------
 
 
-def _charts_section(findings: pl.DataFrame) -> Html:
+def _figures(findings: pl.DataFrame) -> list[dict[str, object]]:
+    """Each chart as Plotly JSON and its height, for ``static/charts.js`` to draw."""
     figures = [fig for fig in (_violations_chart(findings), _timeline_chart(findings)) if fig]
-    parts = [_figure_html(fig, first=i == 0) for i, fig in enumerate(figures)]
-    if not parts:
-        return Html("")
-    charts = "".join(f'<figure class="chart">{part}</figure>' for part in parts)
-    return _section("charts", "Charts", charts)
-
-
-def _figure_html(fig: go.Figure, *, first: bool) -> str:
-    """The chart's div; plotly.js is embedded inline with the first chart only."""
-    height = int(fig.layout.height or 420)
-    return pio.to_html(
-        fig,
-        include_plotlyjs=first,
-        full_html=False,
-        include_mathjax=False,
-        default_height=f"{height}px",
-        config={"displaylogo": False, "responsive": True},
-    )
+    return [{"json": fig.to_json(), "height": int(fig.layout.height or 420)} for fig in figures]
 
 
 def _violations_chart(findings: pl.DataFrame) -> go.Figure | None:
@@ -452,11 +431,6 @@ def _style(fig: go.Figure, title: str, height: int) -> go.Figure:
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _section(anchor: str, heading: str, body: str) -> Html:
-    """A section with an anchor (``report.html#charts``); ``body`` is markup."""
-    return Html(f'<section id="{anchor}"><h2>{_esc(heading)}</h2>{body}</section>')
-
-
 def _status(findings: pl.DataFrame, status: str) -> pl.DataFrame:
     if findings.height == 0:
         return findings
@@ -485,43 +459,32 @@ def _eastern(findings: pl.DataFrame) -> pl.Expr:
 def _table(
     caption: str,
     headers: Sequence[str],
-    rows: Iterable[Sequence[object]],
+    rows: Iterable[Sequence[Cell]],
     *,
     numeric: Collection[int] = (),
     muted: Sequence[bool] = (),
     kind: str = "plain",
-    widths: Sequence[int] = (),
-) -> Html:
-    """A captioned table; cells are escaped unless they are ``Html``."""
-    head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in headers)
-    body = []
-    for i, row in enumerate(rows):
-        cells = "".join(
-            f'<td class="num">{_esc(_number(c))}</td>' if j in numeric else f"<td>{_esc(c)}</td>"
-            for j, c in enumerate(row)
-        )
-        attr = ' class="muted"' if i < len(muted) and muted[i] else ""
-        body.append(f"<tr{attr}>{cells}</tr>")
-    cols = "".join(f'<col style="width: {int(w)}%">' for w in widths)
-    colgroup = f"<colgroup>{cols}</colgroup>" if cols else ""
-    return Html(
-        f'<div class="scroll"><table class="{kind}"><caption>{_esc(caption)}</caption>'
-        f"{colgroup}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
+) -> Table:
+    """A captioned table for the template's ``table`` macro; numeric cells get thousands
+    separators, ``muted`` rows are greyed."""
+    body = [
+        {
+            "muted": i < len(muted) and muted[i],
+            "cells": [_number(c) if j in numeric else c for j, c in enumerate(row)],
+        }
+        for i, row in enumerate(rows)
+    ]
+    return {
+        "caption": caption,
+        "headers": list(headers),
+        "rows": body,
+        "numeric": set(numeric),
+        "kind": kind,
+    }
 
 
 def _number(value: object) -> object:
     return f"{value:,}" if isinstance(value, int) else value
-
-
-def _document(body: str) -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(TITLE)}</title><style>{CSS}</style></head>\n"
-        f"<body><main>{body}</main>\n<footer><p>{_esc(NOTICE)} Generated by Cruce "
-        f"{_esc(_version())}.</p></footer></body></html>\n"
-    )
 
 
 def _version() -> str:
@@ -529,54 +492,3 @@ def _version() -> str:
         return version("cruce")
     except PackageNotFoundError:
         return "(development)"
-
-
-CSS = """
-:root { color-scheme: light; --ink: #1d1d1f; --muted: #6b6b70; --line: #d9d9de;
-  --accent: #b3261e; --review: #8a6d00; --bg-alt: #f6f6f8; }
-* { box-sizing: border-box; }
-body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45;
-  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-  sans-serif; }
-main, footer { max-width: 1200px; margin: 0 auto; padding: 0 24px; }
-h1 { font-size: 1.9rem; margin: 28px 0 4px; }
-h2 { font-size: 1.3rem; margin: 36px 0 10px; padding-bottom: 4px;
-  border-bottom: 2px solid var(--line); }
-code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
-  font-size: 0.88em; overflow-wrap: anywhere; }
-.source { margin: 0 0 12px; color: var(--muted); }
-.notice { border-left: 4px solid var(--accent); background: #fdf3f2; padding: 10px 14px;
-  margin: 12px 0 18px; }
-.none { font-size: 1.1rem; padding: 12px 14px; background: #eef7ee;
-  border-left: 4px solid #2e7d32; }
-.truncated { color: var(--review); font-weight: 600; }
-dl.counts { display: flex; flex-wrap: wrap; gap: 12px; margin: 0; }
-dl.counts div { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px;
-  min-width: 160px; }
-dl.counts dt { color: var(--muted); font-size: 0.85rem; }
-dl.counts dd { margin: 2px 0 0; font-size: 1.2rem; font-weight: 600; }
-ul.columns { columns: 2 420px; padding-left: 18px; margin: 8px 0; font-size: 0.9rem; }
-ul.columns code { overflow-wrap: normal; }
-.scroll { overflow-x: auto; margin: 12px 0 20px; }
-table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
-table.plain { width: auto; min-width: 50%; }
-caption { text-align: left; font-weight: 600; padding: 4px 0 8px; }
-th, td { border-bottom: 1px solid var(--line); padding: 6px 10px; text-align: left;
-  vertical-align: top; overflow-wrap: break-word; }
-th { background: var(--bg-alt); font-weight: 600; white-space: nowrap; }
-td:first-child code { white-space: nowrap; overflow-wrap: normal; }
-td.tag { white-space: nowrap; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tbody tr:nth-child(even) { background: #fbfbfc; }
-tr.muted td { color: var(--muted); }
-table.wide { table-layout: fixed; min-width: 980px; font-size: 0.84rem; }
-table.wide th { white-space: normal; }
-table.wide td { overflow-wrap: anywhere; }
-table.summary td:nth-child(3), table.periods td:nth-child(2) { white-space: nowrap; }
-code.violation { color: var(--accent); }
-code.review { color: var(--review); }
-small.question { color: var(--muted); }
-figure.chart { margin: 8px 0 24px; border: 1px solid var(--line); border-radius: 6px;
-  padding: 8px; }
-footer { color: var(--muted); font-size: 0.85rem; margin-top: 40px; padding-bottom: 32px; }
-"""

@@ -1,0 +1,112 @@
+// The scenario dashboard: runs scenarios through POST /v1/simulations and draws their bands.
+// Data arrive as data-* attributes; the DOM is built with createElement/textContent only.
+const form = document.getElementById('run');
+const scenarios = JSON.parse(form.dataset.scenarios);
+const panels = JSON.parse(form.dataset.panels);
+const colours = JSON.parse(form.dataset.colours);
+const yamlA = document.getElementById('yaml-a');
+const pickA = document.getElementById('scenario-a');
+const pickB = document.getElementById('scenario-b');
+const statusLine = document.getElementById('status');
+pickA.addEventListener('change', () => { yamlA.value = scenarios[pickA.value]; });
+yamlA.value = scenarios[pickA.value];
+
+async function start(body) {
+  const response = await fetch('/v1/simulations', {method: 'POST',
+    headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+  const answer = await response.json();
+  if (!response.ok) { throw new Error(answer.detail || answer.title); }
+  return answer.id;
+}
+
+async function finish(id, bar) {
+  for (;;) {
+    const response = await fetch('/v1/simulations/' + id + '?bands=true');
+    const job = await response.json();
+    bar.max = job.progress.replicates; bar.value = job.progress.replicates_done;
+    if (job.status === 'done') { return job; }
+    if (job.status === 'failed') { throw new Error(job.error); }
+    await new Promise(r => setTimeout(r, 400));
+  }
+}
+
+function element(tag, text, attributes) {
+  const node = document.createElement(tag);
+  if (text !== undefined) { node.textContent = text; }
+  Object.entries(attributes || {}).forEach(([k, v]) => node.setAttribute(k, v));
+  return node;
+}
+
+function drawCharts(jobs) {
+  const charts = document.getElementById('charts');
+  charts.replaceChildren();
+  // all cells first, so the grid has its columns before Plotly measures them
+  const cells = panels.map(([metric, title]) => {
+    const div = element('div', undefined, {class: 'chart', role: 'img',
+      'aria-label': title + ': median and 5–95% band per month'});
+    charts.appendChild(div);
+    return div;
+  });
+  panels.forEach(([metric, title, dashed], p) => {
+    const traces = [];
+    jobs.forEach((job, i) => {
+      const colour = colours[i];
+      [[metric, 'solid'], [dashed, 'dash']].forEach(([name, dash]) => {
+        if (!name) { return; }
+        const rows = job.bands.filter(b => b.metric === name);
+        const x = rows.map(r => r.month);
+        if (dash === 'solid') {
+          traces.push({x: x.concat(x.slice().reverse()),
+            y: rows.map(r => r.p95).concat(rows.map(r => r.p05).reverse()),
+            fill: 'toself', fillcolor: colour, opacity: 0.18, line: {width: 0},
+            hoverinfo: 'skip', showlegend: false});
+        }
+        traces.push({x: x, y: rows.map(r => r.p50), name: job.scenario + (dash === 'dash' ?
+          ' (' + name.replaceAll('_', ' ') + ')' : ''), line: {color: colour, dash: dash}});
+      });
+    });
+    Plotly.newPlot(cells[p], traces, {title: {text: title, font: {size: 14}}, height: 300,
+      margin: {t: 40, l: 60, r: 10, b: 40}, showlegend: false, template: 'plotly_white'},
+      {displaylogo: false, responsive: true});
+  });
+}
+
+function drawSummary(jobs) {
+  const table = document.getElementById('summary');
+  const f = v => v === null ? '–' : Math.round(v).toLocaleString('en-US');
+  const head = element('tr');
+  head.appendChild(element('th', 'measure', {scope: 'col'}));
+  jobs.forEach(j => head.appendChild(element('th', j.scenario, {scope: 'col'})));
+  const thead = element('thead');
+  thead.appendChild(head);
+  const tbody = element('tbody');
+  jobs[0].summary.forEach((row, k) => {
+    const tr = element('tr');
+    tr.appendChild(element('th', row.metric.replaceAll('_', ' ') + ' (' + row.over_horizon + ')',
+      {scope: 'row'}));
+    jobs.forEach(j => {
+      const s = j.summary[k];
+      tr.appendChild(element('td', f(s.p50) + ' [' + f(s.p05) + ' – ' + f(s.p95) + ']'));
+    });
+    tbody.appendChild(tr);
+  });
+  table.replaceChildren(element('caption', 'Median [5% – 95%] over replicates'), thead, tbody);
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const replicates = parseInt(document.getElementById('replicates').value, 10);
+  const bars = [document.getElementById('progress-a'), document.getElementById('progress-b')];
+  statusLine.textContent = 'Running…';
+  try {
+    const requests = [{scenario_yaml: yamlA.value, replicates: replicates}];
+    if (pickB.value) { requests.push({scenario: pickB.value, replicates: replicates}); }
+    const ids = await Promise.all(requests.map(start));
+    const jobs = await Promise.all(ids.map((id, i) => finish(id, bars[i])));
+    drawCharts(jobs);
+    drawSummary(jobs);
+    statusLine.textContent = 'Done: ' + jobs.map(j => j.scenario).join(' vs ') + '.';
+  } catch (error) {
+    statusLine.textContent = 'Error: ' + error.message;
+  }
+});
