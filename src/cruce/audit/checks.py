@@ -46,7 +46,7 @@ class Action(enum.StrEnum):
 def caseload_columns() -> dict[str, Column]:
     """The columns a caseload may have (docs/audit.md)."""
     return {
-        "case_id": Column("case_id", FactKind.ENUM, required=True, free_text=True),
+        "case_id": Column("case_id", "text", required=True),
         "action": Column(
             "action", FactKind.ENUM, required=True, choices=tuple(a.value for a in Action)
         ),
