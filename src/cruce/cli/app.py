@@ -350,6 +350,7 @@ def audit(
 
     from cruce.audit.checks import audit_frame, caseload_columns
     from cruce.audit.examples import write_example_caseload
+    from cruce.tables.export import write_csv
     from cruce.tables.reader import TableError, read_table
     from cruce.web.audit_report import render_report, write_report
 
@@ -366,13 +367,13 @@ def audit(
             table, absent = read_table(caseload, caseload_columns())
         except TableError as error:
             if error.errors:
-                error.report().write_csv(out / "errors.csv")
+                write_csv(error.report(), out / "errors.csv")
                 _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
             _fail(str(error))
         progress.update(task, advance=1, description="deciding every action at its instant")
         findings = audit_frame(table)
         progress.update(task, advance=1, description="writing findings and report")
-        findings.write_csv(out / "findings.csv")
+        write_csv(findings, out / "findings.csv")
         findings.write_parquet(out / "findings.parquet")
         findings.write_json(out / "findings.json")
         html = render_report(
@@ -410,7 +411,7 @@ def exposure(
         list[str] | None, typer.Option("--regime", help="A named regime (repeat the option).")
     ] = None,
     size: Annotated[
-        int, typer.Option(help="Synthetic persons (weighted to the total).")
+        int, typer.Option(min=1, help="Synthetic persons (weighted to the total).")
     ] = 1_000_000,
     seed: Annotated[int, typer.Option(help="Seed: same seed, same numbers.")] = 2017,
     out: Annotated[Path, typer.Option(help="Folder for tables, chart and store.")] = Path(
@@ -431,6 +432,7 @@ def exposure(
     from cruce.law.timeline import TimelineError
     from cruce.population import exposure as ex
     from cruce.population.synthetic import Assumptions, build_population, default_controls
+    from cruce.tables.export import write_csv
 
     if not at and not regime:
         at = ["2016-06-01", "2019-08-01"]
@@ -459,14 +461,20 @@ def exposure(
         progress.update(task, advance=1)
     table = pl.concat(tables)
     summary = ex.headline(table)
-    table.write_csv(out / "exposure.csv")
+    write_csv(table, out / "exposure.csv")
     table.write_parquet(out / "exposure.parquet")
-    report.write_csv(out / "population-controls.csv")
+    write_csv(report, out / "population-controls.csv")
     (out / "exposure.html").write_text(ex.chart_html(summary), encoding="utf-8")
     run_id = ex.store(
         out / "cruce.duckdb",
         table,
-        ex.provenance(compared, seed, size, assumptions.to_dict(), controls.sources),
+        ex.provenance(
+            compared,
+            seed,
+            size if cases is None else cases.height,  # a microdata file: its own rows
+            assumptions.to_dict(),
+            controls.sources,
+        ),
     )
     _screenshot(out / "exposure.html", out / "exposure.png")
     who = f"microdata {microdata.name}" if microdata else "synthetic population"
@@ -565,13 +573,14 @@ def scenarios() -> None:
 
 def _read_microdata(path: Path, out: Path):
     from cruce.population import exposure as ex
+    from cruce.tables.export import write_csv
     from cruce.tables.reader import TableError, read_table
 
     try:
         return read_table(path, ex.microdata_columns())[0]
     except TableError as error:
         if error.errors:
-            error.report().write_csv(out / "errors.csv")
+            write_csv(error.report(), out / "errors.csv")
             _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
         _fail(str(error))
 

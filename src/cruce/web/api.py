@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import json
 import os
-import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -40,6 +39,7 @@ from cruce.simulation.scenario import (
     parse_scenario,
     shipped_scenarios,
 )
+from cruce.tables.export import write_csv
 from cruce.tables.reader import TableError, read_table
 from cruce.web import dashboard, pages, screener
 from cruce.web.audit_report import render_report
@@ -338,7 +338,7 @@ def get_rules() -> list[dict[str, Any]]:
 
 
 def _audit_upload(upload: UploadFile) -> tuple[Any, list[str], Any]:
-    """Audit an uploaded caseload in a private temporary folder that is removed at once."""
+    """Audit an uploaded caseload in memory: it is never written to disk."""
     suffix = Path(upload.filename or "caseload.csv").suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise Problem(
@@ -347,18 +347,15 @@ def _audit_upload(upload: UploadFile) -> tuple[Any, list[str], Any]:
             "upload a .csv or .parquet caseload",
             valid=[".csv", ".parquet"],
         )
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"caseload{suffix}"
-        path.write_bytes(upload.file.read())
-        try:
-            table, absent = read_table(path, caseload_columns())
-        except TableError as error:
-            errors = [
-                {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason}
-                for e in error.errors
-            ]
-            detail = str(error).replace(str(path), upload.filename or "the file")
-            raise Problem(422, "Invalid caseload", detail, errors=errors) from None
+    name = Path(upload.filename or f"caseload{suffix}").name
+    try:
+        table, absent = read_table(name, caseload_columns(), data=upload.file.read())
+    except TableError as error:
+        errors = [
+            {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason}
+            for e in error.errors
+        ]
+        raise Problem(422, "Invalid caseload", str(error), errors=errors) from None
     return audit_frame(table), absent, table
 
 
@@ -414,7 +411,7 @@ def audit_results(file: UploadFile = File(...)) -> str:  # noqa: B008
     nothing is kept on the server)."""
     findings, absent, table = _audit_upload(file)
     buffer = io.BytesIO()
-    findings.write_csv(buffer)
+    write_csv(findings, buffer)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     link = (
