@@ -643,21 +643,61 @@ def _print_exposure(summary, report, out: Path, run_id: str, who: str) -> None:
     )
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Server processes (one per core).")] = 1,
+    allow_remote: Annotated[
+        bool, typer.Option(help="Allow binding an address other machines can reach.")
+    ] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(help="A Host name the server answers for (repeat; loopback always)."),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Proxies whose X-Forwarded-For is trusted (comma-separated); none by default."
+        ),
+    ] = None,
 ) -> None:
     """Start the HTTP API and the pages (the audit page is at /audit)."""
+    import os
+
     import uvicorn
 
+    if host not in LOOPBACK and not allow_remote:
+        _fail(f"--host {host} is reachable from other machines; give --allow-remote to mean it")
+    if host not in LOOPBACK:
+        errors.print(
+            f"[yellow]Warning: serving on {host}, reachable from other machines; the API has no "
+            "authentication.[/]"
+        )
+    names = {*LOOPBACK, *(allowed_host or []), *([host] if host not in ("0.0.0.0", "::") else [])}
+    os.environ["CRUCE_ALLOWED_HOSTS"] = ",".join(sorted(n.lower() for n in names))
     console.print(
         f"Cruce on http://{host}:{port}/screener  (pages: /screener /scenarios /audit /timeline "
         "/rules /sources; API schema at /openapi.json)"
     )
     # No access log: paths carry no case facts, but a log of who audited what is not ours to keep.
-    uvicorn.run("cruce.web.api:app", host=host, port=port, workers=workers, access_log=False)
+    # Forwarded headers are trusted only from the proxies named, so X-Forwarded-For cannot pick
+    # the address the rate limit counts. An idle keep-alive connection is closed after 5 s, and
+    # past 200 open connections or tasks a request is answered 503.
+    uvicorn.run(
+        "cruce.web.api:app",
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=forwarded_allow_ips is not None,
+        forwarded_allow_ips=forwarded_allow_ips,
+        timeout_keep_alive=5,
+        limit_concurrency=200,
+    )
 
 
 @app.command()

@@ -588,6 +588,8 @@ def load_case(path: str | Path) -> Case:
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (yaml.YAMLError, json.JSONDecodeError) as error:
         raise CaseError(f"{path}: not valid YAML or JSON: {error}") from None
+    except RecursionError:
+        raise CaseError(f"{path}: nested too deeply to read (a case is a flat mapping)") from None
     if isinstance(data, dict) and "case" in data:
         data = data["case"]
     return parse_case(data, str(path))
