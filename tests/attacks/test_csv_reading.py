@@ -191,3 +191,36 @@ def test_web_download_neutralises_formulas(tmp_path: Path, caseload: pl.DataFram
     download = base64.b64decode(encoded.group(1)).decode("utf-8")
     ids = pl.read_csv(download.encode(), infer_schema=False)["case_id"].to_list()
     assert _evaluable(ids) == [] and "'@SUM(1+1)" in ids
+
+
+@pytest.mark.parametrize(
+    ("extra", "value", "column"),
+    [
+        ("", "0001-01-01", "action_instant"),
+        ("", "9999-12-31T23:59:59+14:00", "action_instant"),
+        (",date_of_birth", "2019-08-15,2999-01-01", "date_of_birth"),
+        (",date_of_birth", "2019-08-15,2019-08-16", "date_of_birth"),
+    ],
+)
+def test_impossible_dates_are_refused(tmp_path: Path, extra: str, value: str, column: str) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(f"case_id,action,action_instant{extra}\nA,EXPEDITED_REMOVAL,{value}\n")
+    with pytest.raises(TableError) as caught:
+        read_table(path, caseload_columns())
+    assert (caught.value.row, caught.value.column) == (2, column)
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        {"date_of_birth": "2999-01-01", "encounter_datetime": "2019-08-15T10:00:00-04:00"},
+        {"date_of_birth": "0001-01-01"},
+        {"encounter_distance_to_land_border_air_miles": float("nan")},
+        {"encounter_distance_to_land_border_air_miles": float("inf")},
+    ],
+)
+def test_the_case_path_refuses_the_same(facts: dict[str, object]) -> None:
+    from cruce.facts.case import CaseError, parse_case
+
+    with pytest.raises(CaseError, match=next(iter(facts))):
+        parse_case(facts, "case")

@@ -12,7 +12,7 @@ naming those facts (found with the per-case explainer), never a guess.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -44,7 +44,10 @@ class Action(enum.StrEnum):
 
 
 def caseload_columns() -> dict[str, Column]:
-    """The columns a caseload may have (docs/audit.md)."""
+    """The columns a caseload may have (docs/audit.md); a birth date precedes the action too."""
+    facts = fact_columns()
+    born = facts["date_of_birth"]
+    facts["date_of_birth"] = replace(born, not_after=(*born.not_after, AT))
     return {
         "case_id": Column("case_id", "text", required=True),
         "action": Column(
@@ -53,7 +56,7 @@ def caseload_columns() -> dict[str, Column]:
         AT: Column(AT, FactKind.INSTANT, required=True),
         "referred_for_credible_fear": Column("referred_for_credible_fear", FactKind.BOOL),
         "referred_for_status_review": Column("referred_for_status_review", FactKind.BOOL),
-        **fact_columns(),
+        **facts,
     }
 
 

@@ -22,7 +22,7 @@ from typing import Literal
 
 import polars as pl
 
-from cruce.engine.instants import UNKNOWN_WORDS
+from cruce.engine.instants import INSTANT_YEARS, UNKNOWN_WORDS
 from cruce.engine.logic import FactKind
 from cruce.facts.case import FACT_KINDS, POLARS_TYPES, enum_of, iso_country_codes
 
@@ -46,6 +46,11 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     signed: bool = False
+    not_after: tuple[str, ...] = ()  # a date no later than these columns (a birth date)
+
+
+# A person is born before anything the record says happened to them.
+BIRTH_PRECEDES = ("last_entry_date", "encounter_datetime", "determination_datetime")
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,8 @@ def fact_columns() -> dict[str, Column]:
     for name, kind in FACT_KINDS.items():
         enum_type = enum_of(name)
         choices = tuple(m.value for m in enum_type) if enum_type else ()
-        columns[name] = Column(name, kind, choices=choices)
+        later = BIRTH_PRECEDES if name == "date_of_birth" else ()
+        columns[name] = Column(name, kind, choices=choices, not_after=later)
     return columns
 
 
@@ -299,6 +305,7 @@ def _parse(column: Column) -> pl.Expr:
 
 
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
+YEARS = (INSTANT_YEARS[0], INSTANT_YEARS[1] - 1)  # as a case file's dates and instants
 _PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 _URL = r"^https?://[^\s/?#]+\S*$"
 
@@ -320,7 +327,10 @@ def _valid(column: Column, parsed: pl.Expr) -> pl.Expr:
         finite = parsed.cast(pl.Float64).is_finite()
         return finite if column.signed else finite & (parsed >= 0)
     if kind is FactKind.DATE:
-        return parsed.is_not_null() & _known(f"__text_{column.name}").str.contains(_DATE)
+        text = _known(f"__text_{column.name}")
+        return parsed.dt.year().is_between(*YEARS) & text.str.contains(_DATE)
+    if kind is FactKind.INSTANT:
+        return parsed.dt.year().is_between(*YEARS)
     return parsed.is_not_null()
 
 
@@ -336,9 +346,10 @@ def _reason(column: Column) -> str:
         return f"not {what}{sign} (digits, no separators) that fits in 64 bits"
     return {
         FactKind.BOOL: "not true/false (yes/no, 1/0 and unknown are accepted)",
-        FactKind.DATE: "not a real calendar date in the form YYYY-MM-DD",
+        FactKind.DATE: "not a real calendar date in the form YYYY-MM-DD "
+        f"in the years {YEARS[0]}–{YEARS[1]}",
         FactKind.INSTANT: "not a date-time with a UTC offset (e.g. 2025-01-21T18:00:00-05:00) "
-        "or a date",
+        f"or a date, in the years {YEARS[0]}–{YEARS[1]}",
         "partial_date": "not a real calendar date in the form YYYY, YYYY-MM or YYYY-MM-DD",
         "url": "not an http(s) URL",
     }[kind]
@@ -384,6 +395,7 @@ def read_table(
                 else _reason(column)
             )
             errors.append(CellError(file, row, column.name, value or "", reason))
+    errors += _out_of_order(parsed, present, file)
     if errors:
         _refuse(errors, [c.name for c in present], file, word)
     table = parsed.select(ROW, *(c.name for c in present))
@@ -394,6 +406,24 @@ def read_table(
     return table.with_columns(_typed(columns[name]) for name in table.columns if name in columns), [
         name for name in absent if not columns[name].required
     ]
+
+
+def _out_of_order(parsed: pl.DataFrame, present: list[Column], file: str) -> list[CellError]:
+    """A cell dated after a column it may not follow (a birth date after the encounter)."""
+    kinds = {c.name: c.kind for c in present}
+    errors = []
+    for column in present:
+        for later in (name for name in column.not_after if name in kinds):
+            day = pl.col(later)
+            if kinds[later] is FactKind.INSTANT:
+                day = day.dt.convert_time_zone("America/New_York").dt.date()
+            bad = parsed.filter(pl.col(column.name) > day)
+            for row, value, other in bad.select(
+                ROW, f"__text_{column.name}", f"__text_{later}"
+            ).iter_rows():
+                reason = f"after {later} ({other.strip()}): a person is born before it"
+                errors.append(CellError(file, row, column.name, value, reason))
+    return errors
 
 
 def _check_columns(
