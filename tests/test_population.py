@@ -193,8 +193,6 @@ def test_an_assumption_set_on_the_command_line_changes_the_result(tmp_path: Path
         ("--sweep", "share_minors=0:1", "write NAME=START:STOP:STEP"),
         ("--sweep", "share_minors=0:2:0.5", "a share must be a number from 0 to 1"),
         ("--sweep", "share_minors=1:0:0.5", "STOP not below START"),
-        ("--size", "0", "give at least 1"),
-        ("--size", "-5", "give at least 1"),
     ],
 )
 def test_bad_assumptions_are_refused_with_the_valid_choices(

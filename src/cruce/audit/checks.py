@@ -12,7 +12,7 @@ naming those facts (found with the per-case explainer), never a guess.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -44,16 +44,19 @@ class Action(enum.StrEnum):
 
 
 def caseload_columns() -> dict[str, Column]:
-    """The columns a caseload may have (docs/audit.md)."""
+    """The columns a caseload may have (docs/audit.md); a birth date precedes the action too."""
+    facts = fact_columns()
+    born = facts["date_of_birth"]
+    facts["date_of_birth"] = replace(born, not_after=(*born.not_after, AT))
     return {
-        "case_id": Column("case_id", FactKind.ENUM, required=True, free_text=True),
+        "case_id": Column("case_id", "text", required=True),
         "action": Column(
             "action", FactKind.ENUM, required=True, choices=tuple(a.value for a in Action)
         ),
         AT: Column(AT, FactKind.INSTANT, required=True),
         "referred_for_credible_fear": Column("referred_for_credible_fear", FactKind.BOOL),
         "referred_for_status_review": Column("referred_for_status_review", FactKind.BOOL),
-        **fact_columns(),
+        **facts,
     }
 
 

@@ -353,6 +353,7 @@ def audit(
     """Check each recorded enforcement action against what the rules in force permitted."""
     from cruce.audit.checks import audit_frame, caseload_columns
     from cruce.audit.examples import write_example_caseload
+    from cruce.tables.export import write_csv
     from cruce.tables.reader import TableError, read_table
     from cruce.web.audit_report import render_report, write_report
 
@@ -369,13 +370,13 @@ def audit(
             table, absent = read_table(caseload, caseload_columns())
         except TableError as error:
             if error.errors:
-                error.report().write_csv(out / "errors.csv")
+                write_csv(error.report(), out / "errors.csv")
                 _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
             _fail(str(error))
         progress.update(task, advance=1, description="deciding every action at its instant")
         findings = audit_frame(table)
         progress.update(task, advance=1, description="writing findings and report")
-        findings.write_csv(out / "findings.csv")
+        write_csv(findings, out / "findings.csv")
         findings.write_parquet(out / "findings.parquet")
         findings.write_json(out / "findings.json")
         html = render_report(
@@ -413,7 +414,7 @@ def exposure(
         list[str] | None, typer.Option("--regime", help="A named regime (repeat the option).")
     ] = None,
     size: Annotated[
-        int, typer.Option(help="Synthetic persons (weighted to the total).")
+        int, typer.Option(min=1, help="Synthetic persons (weighted to the total).")
     ] = 1_000_000,
     seed: Annotated[int, typer.Option(help="Seed: same seed, same numbers.")] = 2017,
     out: Annotated[Path, typer.Option(help="Folder for tables, chart and store.")] = Path(
@@ -459,6 +460,7 @@ def exposure(
         parse_setting,
         parse_sweep,
     )
+    from cruce.tables.export import write_csv
 
     if not at and not regime:
         at = ["2016-06-01", "2019-08-01"]
@@ -468,8 +470,6 @@ def exposure(
         swept = parse_sweep(sweep) if sweep else None
     except (TimelineError, AssumptionError) as error:
         _fail(str(error))
-    if size < 1:
-        _fail(f"--size {size}: give at least 1 synthetic person")
     if microdata is not None and (assume or sweep):
         _fail("--assume and --sweep set the synthetic population; your microdata is taken as given")
     out.mkdir(parents=True, exist_ok=True)
@@ -505,9 +505,9 @@ def exposure(
         population.write_parquet(out / "population.parquet")
     table = pl.concat(tables)
     summary = ex.headline(table)
-    table.write_csv(out / "exposure.csv")
+    write_csv(table, out / "exposure.csv")
     table.write_parquet(out / "exposure.parquet")
-    report.write_csv(out / "population-controls.csv")
+    write_csv(report, out / "population-controls.csv")
     described = [] if cases is not None else variants[0].described()
     if swept:
         described[0] += f" (swept: {sweep})"
@@ -615,13 +615,14 @@ def scenarios() -> None:
 
 def _read_microdata(path: Path, out: Path):
     from cruce.population import exposure as ex
+    from cruce.tables.export import write_csv
     from cruce.tables.reader import TableError, read_table
 
     try:
         return read_table(path, ex.microdata_columns())[0]
     except TableError as error:
         if error.errors:
-            error.report().write_csv(out / "errors.csv")
+            write_csv(error.report(), out / "errors.csv")
             _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
         _fail(str(error))
 
@@ -703,21 +704,61 @@ def _print_exposure(summary, report, out: Path, run_id: str, who: str, swept: st
     )
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Server processes (one per core).")] = 1,
+    allow_remote: Annotated[
+        bool, typer.Option(help="Allow binding an address other machines can reach.")
+    ] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(help="A Host name the server answers for (repeat; loopback always)."),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Proxies whose X-Forwarded-For is trusted (comma-separated); none by default."
+        ),
+    ] = None,
 ) -> None:
     """Start the HTTP API and the pages (the audit page is at /audit)."""
+    import os
+
     import uvicorn
 
+    if host not in LOOPBACK and not allow_remote:
+        _fail(f"--host {host} is reachable from other machines; give --allow-remote to mean it")
+    if host not in LOOPBACK:
+        errors.print(
+            f"[yellow]Warning: serving on {host}, reachable from other machines; the API has no "
+            "authentication.[/]"
+        )
+    names = {*LOOPBACK, *(allowed_host or []), *([host] if host not in ("0.0.0.0", "::") else [])}
+    os.environ["CRUCE_ALLOWED_HOSTS"] = ",".join(sorted(n.lower() for n in names))
     console.print(
         f"Cruce on http://{host}:{port}/screener  (pages: /screener /scenarios /audit /timeline "
         "/rules /sources; API schema at /openapi.json)"
     )
     # No access log: paths carry no case facts, but a log of who audited what is not ours to keep.
-    uvicorn.run("cruce.web.api:app", host=host, port=port, workers=workers, access_log=False)
+    # Forwarded headers are trusted only from the proxies named, so X-Forwarded-For cannot pick
+    # the address the rate limit counts. An idle keep-alive connection is closed after 5 s, and
+    # past 200 open connections or tasks a request is answered 503.
+    uvicorn.run(
+        "cruce.web.api:app",
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=forwarded_allow_ips is not None,
+        forwarded_allow_ips=forwarded_allow_ips,
+        timeout_keep_alive=5,
+        limit_concurrency=200,
+    )
 
 
 @app.command()

@@ -33,7 +33,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from cruce.engine.instants import EASTERN, parse_instant, unknown_to_none
+from cruce.engine.instants import EASTERN, INSTANT_YEARS, parse_instant, unknown_to_none
 from cruce.engine.logic import Fact, FactKind
 
 
@@ -72,6 +72,16 @@ def _date(value: Any) -> Any:
     value = unknown_to_none(value)
     if isinstance(value, dt.datetime):
         raise ValueError(f"{value.isoformat()} is a date-time; this fact is a calendar date")
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date YYYY-MM-DD") from None
+    if isinstance(value, dt.date) and not INSTANT_YEARS[0] <= value.year < INSTANT_YEARS[1]:
+        raise ValueError(
+            f"{value.isoformat()} is outside the years {INSTANT_YEARS[0]}–{INSTANT_YEARS[1] - 1} "
+            "a date may take"
+        )
     return value
 
 
@@ -97,7 +107,9 @@ InstantField = Annotated[dt.datetime | None, BeforeValidator(parse_instant)]
 DateField = Annotated[dt.date | None, BeforeValidator(_date)]
 Bool = Annotated[bool | None, BeforeValidator(unknown_to_none)]
 NonNegativeInt = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(unknown_to_none)]
-NonNegativeFloat = Annotated[Annotated[float, Field(ge=0)] | None, BeforeValidator(unknown_to_none)]
+NonNegativeFloat = Annotated[
+    Annotated[float, Field(ge=0, allow_inf_nan=False)] | None, BeforeValidator(unknown_to_none)
+]
 
 
 _Choice = TypeVar("_Choice", bound=enum.Enum)
@@ -402,6 +414,16 @@ class Case(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Case:
         entry = self.last_entry_date
+        born = self.date_of_birth
+        later = {
+            "last_entry_date": entry,
+            "encounter_datetime": self.encounter_datetime and instant_date(self.encounter_datetime),
+            "determination_datetime": self.determination_datetime
+            and instant_date(self.determination_datetime),
+        }
+        for name, day in later.items():
+            if born is not None and day is not None and born > day:
+                raise ValueError(f"date_of_birth {born} is after {name} {day}: no one acts unborn")
         for name in ("encounter_datetime", "determination_datetime"):
             instant = getattr(self, name)
             if entry is not None and instant is not None and instant_date(instant) < entry:
@@ -588,6 +610,8 @@ def load_case(path: str | Path) -> Case:
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (yaml.YAMLError, json.JSONDecodeError) as error:
         raise CaseError(f"{path}: not valid YAML or JSON: {error}") from None
+    except RecursionError:
+        raise CaseError(f"{path}: nested too deeply to read (a case is a flat mapping)") from None
     if isinstance(data, dict) and "case" in data:
         data = data["case"]
     return parse_case(data, str(path))

@@ -114,7 +114,7 @@ def microdata_columns() -> dict[str, Column]:
     return {
         **fact_columns(),
         "weight": Column("weight", FactKind.FLOAT),
-        "state": Column("state", FactKind.ENUM, free_text=True),
+        "state": Column("state", "text"),
     }
 
 

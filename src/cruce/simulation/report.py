@@ -16,6 +16,7 @@ from cruce.simulation.montecarlo import bands, summary
 from cruce.simulation.parameters import parameters
 from cruce.simulation.pipeline import Prepared
 from cruce.simulation.scenario import Scenario
+from cruce.tables.export import write_csv
 from cruce.tables.store import save
 
 PANELS = (
@@ -147,8 +148,8 @@ def write(runs: list[SimulationRun], out: Path, workers: str) -> dict[str, str]:
     for run in runs:
         name = run.scenario.name
         band_table, summary_table = run.bands(), run.summary()
-        band_table.write_csv(out / f"{name}-bands.csv")
-        summary_table.write_csv(out / f"{name}-summary.csv")
+        write_csv(band_table, out / f"{name}-bands.csv")
+        write_csv(summary_table, out / f"{name}-summary.csv")
         run_ids[name] = save(
             out / "cruce.duckdb",
             "simulation",
@@ -156,6 +157,6 @@ def write(runs: list[SimulationRun], out: Path, workers: str) -> dict[str, str]:
             {"simulation_bands": band_table, "simulation_summary": summary_table},
         )
     if len(runs) > 1:
-        comparison(runs).write_csv(out / "comparison.csv")
+        write_csv(comparison(runs), out / "comparison.csv")
     (out / "simulation.html").write_text(chart_html(runs), encoding="utf-8")
     return run_ids

@@ -178,6 +178,8 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise ScenarioError(f"{source}: not valid YAML: {error}") from None
+    except RecursionError:
+        raise ScenarioError(f"{source}: nested too deeply to read") from None
     return parse_scenario(data, source)
 
 

@@ -1,26 +1,56 @@
-"""Reading many cases from CSV or Parquet, strictly and vectorised.
+"""The one strict table reader: CSV or Parquet files read to typed columns, every problem named.
 
-Every cell is checked against its fact's type; each bad cell is reported with the file, the row
-(the line of a CSV, counting the header as line 1; the row number of a Parquet file), the column,
-the value and what is valid. Nothing is dropped or defaulted: a file with any bad cell is
-refused whole, with the full report. Empty cells and ``unknown`` are unknown.
+Every cell is checked against its column's kind; each bad cell is reported with the file, the
+row (for a CSV, the line the record starts on, counting the header, any comment lines and the
+lines inside quoted cells, so the file can be opened there; for Parquet, the row number from 1),
+the column, the value and what is valid. Nothing is dropped or defaulted: a file with any problem
+is refused whole, with the full report. An empty cell or ``unknown`` (any case) is unknown, the
+same words as a case file (``engine.instants.UNKNOWN_WORDS``).
+
+The caseload, the microdata of the exposure and the calibration tables are all read here.
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 
+from cruce.engine.instants import INSTANT_YEARS, UNKNOWN_WORDS
 from cruce.engine.logic import FactKind
 from cruce.facts.case import FACT_KINDS, POLARS_TYPES, enum_of, iso_country_codes
 
-UNKNOWN = ("", "unknown", "UNKNOWN", "Unknown")
-TRUE = ("true", "yes", "1", "TRUE", "True", "YES", "Yes")
-FALSE = ("false", "no", "0", "FALSE", "False", "NO", "No")
+TRUE = ("true", "yes", "1")
+FALSE = ("false", "no", "0")
 ROW = "__row"
+
+# Kinds beyond the facts': ``text`` (any text), ``partial_date`` (YYYY, YYYY-MM or YYYY-MM-DD,
+# kept as text so its precision is not lost) and ``url`` (an http(s) address).
+Kind = FactKind | Literal["text", "partial_date", "url"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a table may have: its name, how its text is read, and whether every row must fill
+    it. ``choices`` are the valid values of an enum (or the accepted spellings of a bool);
+    ``signed`` numbers may be negative."""
+
+    name: str
+    kind: Kind
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    signed: bool = False
+    not_after: tuple[str, ...] = ()  # a date no later than these columns (a birth date)
+
+
+# A person is born before anything the record says happened to them.
+BIRTH_PRECEDES = ("last_entry_date", "encounter_datetime", "determination_datetime")
 
 
 @dataclass(frozen=True)
@@ -33,11 +63,25 @@ class CellError:
 
 
 class TableError(ValueError):
-    """A table that cannot be read as given; ``errors`` lists every bad cell."""
+    """A table that cannot be read as given. ``row`` and ``column`` place the (first) problem,
+    ``None`` when the whole file or no column is concerned; ``errors`` lists every bad cell."""
 
-    def __init__(self, message: str, errors: list[CellError] | None = None):
-        super().__init__(message)
+    def __init__(
+        self,
+        file: str,
+        reason: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        errors: list[CellError] | None = None,
+        word: str = "line",
+    ) -> None:
+        self.file, self.reason, self.row, self.column = file, reason, row, column
         self.errors = errors or []
+        where = file if row is None else f"{file}, {word} {row}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {reason}")
 
     def report(self) -> pl.DataFrame:
         """The errors as a table (file, row, column, value, reason)."""
@@ -53,51 +97,69 @@ class TableError(ValueError):
         )
 
 
-@dataclass(frozen=True)
-class Column:
-    """A column the table may have: its name, how its text is read, and whether it must be."""
-
-    name: str
-    kind: FactKind
-    required: bool = False
-    choices: tuple[str, ...] = ()  # for enums: the valid values
-    free_text: bool = False  # an identifier: any text
-
-
 def fact_columns() -> dict[str, Column]:
     """A column for every Case fact (all optional)."""
     columns = {}
     for name, kind in FACT_KINDS.items():
         enum_type = enum_of(name)
         choices = tuple(m.value for m in enum_type) if enum_type else ()
-        columns[name] = Column(name, kind, choices=choices)
+        later = BIRTH_PRECEDES if name == "date_of_birth" else ()
+        columns[name] = Column(name, kind, choices=choices, not_after=later)
     return columns
 
 
-def read_raw(path: Path) -> pl.DataFrame:
-    """The file's cells as text, with each row's number for error reports."""
-    if not path.exists():
-        raise TableError(f"{path}: no such file")
-    if path.suffix.lower() == ".parquet":
-        try:
-            frame = pl.read_parquet(path)
-        except (pl.exceptions.PolarsError, OSError) as error:
-            raise TableError(f"{path}: not a readable Parquet file: {error}") from None
-        frame = frame.with_columns(_as_text(frame, name) for name in frame.columns)
-        first_row = 1
-    elif path.suffix.lower() == ".csv":
-        try:
-            frame = pl.read_csv(path, infer_schema=False, comment_prefix="#")
-        except pl.exceptions.NoDataError:
-            raise TableError(f"{path}: the file is empty (no header line)") from None
-        except pl.exceptions.PolarsError as error:
-            raise TableError(f"{path}: not a readable CSV file: {error}") from None
-        first_row = 2  # line 1 is the header
+def read_raw(path: Path, data: bytes | None = None, comments: bool = False) -> pl.DataFrame:
+    """The file's cells as text, with each row's number (``ROW``) for error reports. ``data``
+    gives the file's bytes when they are already in memory (an upload); ``comments`` skips lines
+    starting with ``#`` between records (the shipped calibration tables carry their notes so; a
+    caseload never does, where ``#1`` is a case id)."""
+    file = str(path)
+    if data is None:
+        if not path.exists():
+            raise TableError(file, "no such file")
+        data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        frame = _read_parquet(data, file)
+    elif suffix == ".csv":
+        frame = _read_csv(data, file, comments)
     else:
-        raise TableError(f"{path}: give a .csv or .parquet file")
-    if ROW in frame.columns:
-        raise TableError(f"{path}: column {ROW!r} is not a caseload column (the name is reserved)")
-    return frame.with_row_index(ROW, offset=first_row)
+        raise TableError(file, "give a .csv or .parquet file")
+    return frame
+
+
+def _check_reserved(names: list[str], file: str) -> None:
+    if ROW in names:
+        raise TableError(file, f"the name {ROW!r} is reserved", column=ROW)
+
+
+def _read_parquet(data: bytes, file: str) -> pl.DataFrame:
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
+    except (pl.exceptions.PolarsError, OSError) as error:
+        raise TableError(file, f"not a readable Parquet file: {error}") from None
+    for name, dtype in frame.schema.items():
+        inner = dtype.inner if isinstance(dtype, pl.List) else dtype
+        if not _readable(inner) or isinstance(inner, pl.List):
+            raise TableError(
+                file,
+                f"a column of type {dtype} cannot be read; give text, numbers, booleans, dates, "
+                "date-times or a list of text",
+                column=name,
+            )
+    _check_reserved(frame.columns, file)
+    frame = frame.with_columns(_as_text(frame, name) for name in frame.columns)
+    return frame.with_row_index(ROW, offset=1)
+
+
+def _readable(dtype: pl.DataType | type[pl.DataType] | None) -> bool:
+    if dtype is None:
+        return False
+    return (
+        dtype.is_numeric()
+        or isinstance(dtype, pl.Datetime | pl.List)
+        or dtype in (pl.String, pl.Boolean, pl.Date, pl.Null, pl.Categorical)
+    )
 
 
 def _as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
@@ -112,19 +174,118 @@ def _as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
     return column.cast(pl.String)
 
 
+def _read_csv(data: bytes, file: str, comments: bool) -> pl.DataFrame:
+    """A CSV's cells as text. Python's csv module finds each record's first line and checks its
+    width (Polars does not say which line a problem is on); Polars then reads the cells fast, and
+    the two readings must agree."""
+    text = _decode(data, file)
+    lines, header = _record_lines(text, file, comments)
+    if header is None:
+        raise TableError(file, "the file is empty (no header line)")
+    try:
+        frame = pl.read_csv(
+            io.StringIO(text),
+            infer_schema=False,
+            comment_prefix="#" if comments else None,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.PolarsError as error:
+        raise TableError(file, f"not a readable CSV file: {error}") from None
+    if frame.height != len(lines) - 1 or frame.columns != header:
+        raise TableError(
+            file,
+            f"Polars read {frame.height} rows and columns {frame.columns}, "
+            f"the csv module {len(lines) - 1} rows and {header}",
+        )
+    return frame.with_columns(pl.Series(ROW, lines[1:], dtype=pl.Int64))
+
+
+def _decode(data: bytes, file: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise TableError(
+            file,
+            f"byte {data[error.start]:#04x} is not UTF-8; the file looks like Latin-1 or "
+            "Windows-1252: save it as UTF-8 (in a spreadsheet, 'CSV UTF-8')",
+            row=line,
+        ) from None
+
+
+def _record_lines(text: str, file: str, comments: bool) -> tuple[list[int], list[str] | None]:
+    """The line each record starts on (the header's first), and the header; refuses a duplicate
+    header name, a short or long row and a quote never closed, naming the line and column."""
+    place = {"line": 0, "start": 0, "boundary": True}
+
+    def physical() -> Iterator[str]:
+        for line in io.StringIO(text, newline=""):
+            place["line"] += 1
+            if place["boundary"]:
+                if comments and line.startswith("#"):
+                    continue
+                place["start"], place["boundary"] = place["line"], False
+            yield line
+
+    reader = csv.reader(physical(), strict=True)
+    starts: list[int] = []
+    header: list[str] | None = None
+    while True:
+        place["boundary"] = True
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise TableError(file, f"not valid CSV: {error}", row=place["start"]) from None
+        line = place["start"]
+        if header is None:
+            header = fields
+            _check_header(header, file, line)
+            _check_reserved(header, file)
+        elif len(fields) != len(header):
+            _wrong_width(fields, header, file, line)
+        starts.append(line)
+    return starts, header
+
+
+def _check_header(header: list[str], file: str, line: int) -> None:
+    for index, name in enumerate(header):
+        if not name.strip():
+            raise TableError(file, f"header field {index + 1} is empty", row=line)
+        if name in header[:index]:
+            raise TableError(file, "column appears more than once", row=line, column=name)
+
+
+def _wrong_width(fields: list[str], header: list[str], file: str, line: int) -> None:
+    counts = f"the row has {len(fields)} fields but the header has {len(header)}"
+    if len(fields) < len(header):
+        missing = header[len(fields)]
+        raise TableError(file, f"missing cell: {counts}", row=line, column=missing)
+    raise TableError(file, f"extra cells: {counts}", row=line)
+
+
+def _known(name: str) -> pl.Expr:
+    """The column's stripped text; null where it says unknown."""
+    text = pl.col(name).str.strip_chars()
+    return pl.when(text.str.to_lowercase().is_in(sorted(UNKNOWN_WORDS))).then(None).otherwise(text)
+
+
 def _parse(column: Column) -> pl.Expr:
     """The text of a column read as its kind; null where unknown or invalid (checked apart)."""
-    text = pl.col(column.name).str.strip_chars()
-    known = pl.when(text.is_in(UNKNOWN)).then(None).otherwise(text)
-    if column.kind is FactKind.BOOL:
-        return pl.when(known.is_in(TRUE)).then(True).when(known.is_in(FALSE)).then(False)
-    if column.kind is FactKind.INT:
+    known = _known(column.name)
+    kind = column.kind
+    if kind is FactKind.BOOL:
+        spelled = known if column.choices else known.str.to_lowercase()
+        true, false = (column.choices[:1], column.choices[1:]) if column.choices else (TRUE, FALSE)
+        return pl.when(spelled.is_in(true)).then(True).when(spelled.is_in(false)).then(False)
+    if kind is FactKind.INT:
         return known.cast(pl.Int64, strict=False)
-    if column.kind is FactKind.FLOAT:
+    if kind is FactKind.FLOAT:
         return known.cast(pl.Float64, strict=False)
-    if column.kind is FactKind.DATE:
+    if kind is FactKind.DATE:
         return known.str.to_date("%Y-%m-%d", strict=False)
-    if column.kind is FactKind.INSTANT:
+    if kind is FactKind.INSTANT:
         bare_date = (
             known.str.to_date("%Y-%m-%d", strict=False)
             .cast(pl.Datetime("us"))
@@ -135,65 +296,83 @@ def _parse(column: Column) -> pl.Expr:
             "%Y-%m-%dT%H:%M:%S%.f%:z", time_unit="us", strict=False
         ).dt.convert_time_zone("UTC")
         return pl.when(known.str.len_chars() == 10).then(bare_date).otherwise(with_offset)
-    if column.kind is FactKind.SET:
+    if kind is FactKind.SET:
         items = pl.element().str.strip_chars()
         return known.str.split(";").list.eval(items if column.choices else items.str.to_uppercase())
-    if column.choices or column.free_text:
-        return known
-    return known.str.to_uppercase()  # a country code
+    if kind is FactKind.ENUM and not column.choices:
+        return known.str.to_uppercase()  # a country code
+    return known  # text, partial dates, URLs and enums with choices
+
+
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+YEARS = (INSTANT_YEARS[0], INSTANT_YEARS[1] - 1)  # as a case file's dates and instants
+_PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_URL = r"^https?://[^\s/?#]+\S*$"
 
 
 def _valid(column: Column, parsed: pl.Expr) -> pl.Expr:
     """True where a known cell was read correctly."""
-    if column.free_text:
-        return parsed.is_not_null()
-    if column.kind is FactKind.SET:
+    kind = column.kind
+    if kind == "partial_date":
+        padded = pl.concat_str(parsed, pl.lit("-01-01")).str.slice(0, 10)
+        return parsed.str.contains(_PARTIAL_DATE) & padded.str.to_date(strict=False).is_not_null()
+    if kind == "url":
+        return parsed.str.contains(_URL)
+    if kind is FactKind.SET:
         valid = sorted(column.choices or iso_country_codes())
         return parsed.list.eval(pl.element().is_in(valid)).list.all()
-    if column.kind is FactKind.ENUM:
+    if kind is FactKind.ENUM or (kind == "text" and column.choices):
         return parsed.is_in(sorted(column.choices or iso_country_codes()))
-    if column.kind in (FactKind.INT, FactKind.FLOAT):
-        return parsed >= 0
+    if kind in (FactKind.INT, FactKind.FLOAT):
+        finite = parsed.cast(pl.Float64).is_finite()
+        return finite if column.signed else finite & (parsed >= 0)
+    if kind is FactKind.DATE:
+        text = _known(f"__text_{column.name}")
+        return parsed.dt.year().is_between(*YEARS) & text.str.contains(_DATE)
+    if kind is FactKind.INSTANT:
+        return parsed.dt.year().is_between(*YEARS)
     return parsed.is_not_null()
 
 
-REASONS = {
-    FactKind.BOOL: "not true/false (yes/no, 1/0 and unknown are accepted)",
-    FactKind.INT: "not a whole number ≥ 0",
-    FactKind.FLOAT: "not a number ≥ 0",
-    FactKind.DATE: "not a date YYYY-MM-DD",
-    FactKind.INSTANT: "not a date-time with a UTC offset (e.g. 2025-01-21T18:00:00-05:00) "
-    "or a date",
-}
-
-
 def _reason(column: Column) -> str:
+    kind = column.kind
     if column.choices:
         return f"not one of {', '.join(column.choices)}"
-    if column.kind in (FactKind.ENUM, FactKind.SET):
+    if kind in (FactKind.ENUM, FactKind.SET):
         return "not an ISO 3166-1 alpha-2 country code (a list is separated by ';')"
-    return REASONS[column.kind]
+    if kind in (FactKind.INT, FactKind.FLOAT):
+        sign = "" if column.signed else " ≥ 0"
+        what = "a whole number" if kind is FactKind.INT else "a finite number"
+        return f"not {what}{sign} (digits, no separators) that fits in 64 bits"
+    return {
+        FactKind.BOOL: "not true/false (yes/no, 1/0 and unknown are accepted)",
+        FactKind.DATE: "not a real calendar date in the form YYYY-MM-DD "
+        f"in the years {YEARS[0]}–{YEARS[1]}",
+        FactKind.INSTANT: "not a date-time with a UTC offset (e.g. 2025-01-21T18:00:00-05:00) "
+        f"or a date, in the years {YEARS[0]}–{YEARS[1]}",
+        "partial_date": "not a real calendar date in the form YYYY, YYYY-MM or YYYY-MM-DD",
+        "url": "not an http(s) URL",
+    }[kind]
 
 
-def read_table(path: str | Path, columns: dict[str, Column]) -> tuple[pl.DataFrame, list[str]]:
-    """The table parsed to its columns' types, and the optional columns it lacks (unknown in
-    every row). Raises TableError listing every bad cell, unknown column or missing column."""
+def read_table(
+    path: str | Path,
+    columns: dict[str, Column],
+    *,
+    data: bytes | None = None,
+    comments: bool = False,
+    every_column: bool = False,
+) -> tuple[pl.DataFrame, list[str]]:
+    """The table parsed to its columns' types (with ``ROW``), and the optional columns it lacks
+    (unknown in every row). ``data``: the file's bytes, if already in memory; ``comments``: skip
+    ``#`` lines between records; ``every_column``: the header must name every column. Raises
+    TableError naming every bad cell, or the unknown or missing column."""
     path = Path(path)
-    raw = read_raw(path)
-    unknown = [c for c in raw.columns if c != ROW and c not in columns]
-    if unknown:
-        hints = [
-            f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
-            for name in unknown
-            for close in [difflib.get_close_matches(name, columns, n=1)]
-        ]
-        raise TableError(
-            f"{path}: unknown columns {', '.join(hints)}; the valid columns are listed in "
-            "docs/audit.md and docs/facts.md"
-        )
-    missing = [c.name for c in columns.values() if c.required and c.name not in raw.columns]
-    if missing:
-        raise TableError(f"{path}: required columns missing: {', '.join(missing)}")
+    file = str(path)
+    raw = read_raw(path, data, comments)
+    word = "row" if path.suffix.lower() == ".parquet" else "line"
+    header_row = int(raw[ROW][0]) - 1 if raw.height and word == "line" else None
+    _check_columns(raw, columns, file, header_row, every_column)
     present = [columns[name] for name in raw.columns if name in columns]
     parsed = raw.select(
         ROW,
@@ -209,35 +388,103 @@ def read_table(path: str | Path, columns: dict[str, Column]) -> tuple[pl.DataFra
             continue
         bad = parsed.filter(flags[column.name])
         for row, value in bad.select(ROW, f"__text_{column.name}").iter_rows():
-            reason = "required" if column.required and not value else _reason(column)
-            errors.append(CellError(str(path), row, column.name, value or "", reason))
+            empty = value is None or not value.strip()
+            reason = (
+                "empty, but this column must be filled in every row"
+                if column.required and empty
+                else _reason(column)
+            )
+            errors.append(CellError(file, row, column.name, value or "", reason))
+    errors += _out_of_order(parsed, present, file)
     if errors:
-        errors.sort(key=lambda e: (e.row, e.column))
-        shown = "; ".join(
-            f"row {e.row}, column {e.column!r}: {e.value!r} is {e.reason}" for e in errors[:5]
-        )
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        raise TableError(f"{path}: {len(errors)} bad cells: {shown}{more}", errors)
+        _refuse(errors, [c.name for c in present], file, word)
     table = parsed.select(ROW, *(c.name for c in present))
     absent = [c.name for c in columns.values() if c.name not in raw.columns]
     table = table.with_columns(
-        pl.lit(None, dtype=POLARS_TYPES[columns[name].kind]).alias(name)
-        for name in absent
-        if columns[name].kind in POLARS_TYPES
+        pl.lit(None, dtype=_dtype(columns[name])).alias(name) for name in absent
     )
     return table.with_columns(_typed(columns[name]) for name in table.columns if name in columns), [
         name for name in absent if not columns[name].required
     ]
 
 
+def _out_of_order(parsed: pl.DataFrame, present: list[Column], file: str) -> list[CellError]:
+    """A cell dated after a column it may not follow (a birth date after the encounter)."""
+    kinds = {c.name: c.kind for c in present}
+    errors = []
+    for column in present:
+        for later in (name for name in column.not_after if name in kinds):
+            day = pl.col(later)
+            if kinds[later] is FactKind.INSTANT:
+                day = day.dt.convert_time_zone("America/New_York").dt.date()
+            bad = parsed.filter(pl.col(column.name) > day)
+            for row, value, other in bad.select(
+                ROW, f"__text_{column.name}", f"__text_{later}"
+            ).iter_rows():
+                reason = f"after {later} ({other.strip()}): a person is born before it"
+                errors.append(CellError(file, row, column.name, value, reason))
+    return errors
+
+
+def _check_columns(
+    raw: pl.DataFrame,
+    columns: dict[str, Column],
+    file: str,
+    header_row: int | None,
+    every_column: bool,
+) -> None:
+    unknown = [c for c in raw.columns if c != ROW and c not in columns]
+    if unknown:
+        hints = [
+            f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+            for name in unknown
+            for close in [difflib.get_close_matches(name, columns, n=1)]
+        ]
+        raise TableError(
+            file,
+            f"unknown columns {', '.join(hints)}; the valid columns are {', '.join(columns)}",
+            row=header_row,
+            column=unknown[0],
+        )
+    missing = [
+        c.name
+        for c in columns.values()
+        if (c.required or every_column) and c.name not in raw.columns
+    ]
+    if missing:
+        raise TableError(
+            file,
+            f"required columns missing: {', '.join(missing)}",
+            row=header_row,
+            column=missing[0],
+        )
+
+
+def _refuse(errors: list[CellError], order: list[str], file: str, word: str) -> None:
+    errors.sort(key=lambda e: (e.row, order.index(e.column)))
+    shown = "; ".join(
+        f"{word} {e.row}, column {e.column!r}: {e.value!r} is {e.reason}" for e in errors[:5]
+    )
+    rest = len(errors) - 5
+    more = f" (and {rest} more problem{'s' * (rest > 1)})" if rest > 0 else ""
+    first = errors[0]
+    count = f"{len(errors)} bad cell{'s' * (len(errors) > 1)}"
+    error = TableError(file, f"{count}: {shown}{more}", errors=errors)
+    error.row, error.column, error.reason = first.row, first.column, first.reason
+    raise error
+
+
 def _bad(column: Column) -> pl.Expr:
     """True where a cell states something its column cannot read (or a required cell is empty)."""
     text = pl.col(f"__text_{column.name}").str.strip_chars()
-    stated = text.is_not_null() & ~text.is_in(UNKNOWN)
+    stated = text.is_not_null() & ~text.str.to_lowercase().is_in(sorted(UNKNOWN_WORDS))
     invalid = stated & ~_valid(column, pl.col(column.name)).fill_null(False)
     return invalid | ~stated if column.required else invalid
 
 
+def _dtype(column: Column) -> pl.DataType | type[pl.DataType]:
+    return POLARS_TYPES[column.kind] if isinstance(column.kind, FactKind) else pl.String()
+
+
 def _typed(column: Column) -> pl.Expr:
-    dtype = pl.String() if column.free_text else POLARS_TYPES[column.kind]
-    return pl.col(column.name).cast(dtype)
+    return pl.col(column.name).cast(_dtype(column))

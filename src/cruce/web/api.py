@@ -13,8 +13,8 @@ import contextlib
 import datetime as dt
 import io
 import json
+import logging
 import os
-import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -42,6 +42,7 @@ from cruce.simulation.scenario import (
     parse_scenario,
     shipped_scenarios,
 )
+from cruce.tables.export import write_csv
 from cruce.tables.reader import TableError, read_table
 from cruce.web import dashboard, pages, screener
 from cruce.web.audit_report import render_report
@@ -168,10 +169,17 @@ async def _problem(request: Request, problem: Problem) -> JSONResponse:
 
 class RateLimit:
     """A token bucket per client address: ``rate`` requests a second, bursts of twice that.
-    ``CRUCE_RATE_LIMIT`` sets the rate (0 turns the limit off, e.g. for a load test)."""
+    ``CRUCE_RATE_LIMIT`` sets the rate (0 turns the limit off, e.g. for a load test).
 
-    def __init__(self, rate: float) -> None:
+    Memory is bounded by ``clients``: when the table is full, buckets that have refilled (idle
+    clients, indistinguishable from new ones) are forgotten; if every bucket is still in use, new
+    addresses share one overflow bucket, so no client's bucket is ever reset by others."""
+
+    OVERFLOW = "\x00overflow"
+
+    def __init__(self, rate: float, clients: int = 10_000) -> None:
         self._buckets: dict[str, tuple[float, float]] = {}
+        self.clients = clients
         self.set_rate(rate)
 
     def set_rate(self, rate: float) -> None:
@@ -179,19 +187,38 @@ class RateLimit:
         self.rate, self.burst = rate, max(2 * rate, 1)
         self._buckets.clear()
 
+    def _refilled(self, key: str, now: float) -> bool:
+        tokens, last = self._buckets[key]
+        return tokens + (now - last) * self.rate >= self.burst
+
     def allow(self, client: str) -> bool:
         if self.rate <= 0:
             return True
         now = time.monotonic()
+        if client not in self._buckets and len(self._buckets) >= self.clients:
+            for key in [k for k in self._buckets if self._refilled(k, now)]:
+                del self._buckets[key]
+            if len(self._buckets) >= self.clients:
+                client = self.OVERFLOW
         tokens, last = self._buckets.get(client, (self.burst, now))
         tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if len(self._buckets) > 10_000:  # forget idle clients rather than grow without bound
-            self._buckets.clear()
         self._buckets[client] = (tokens - 1, now) if tokens >= 1 else (tokens, now)
         return tokens >= 1
 
 
 LIMIT = RateLimit(float(os.environ.get("CRUCE_RATE_LIMIT", "100")))
+
+# The Host names a request may carry (against DNS rebinding); ``cruce serve`` sets
+# ``CRUCE_ALLOWED_HOSTS``. Unset (the app embedded or under test), any Host is served.
+ALLOWED_HOSTS = frozenset(filter(None, os.environ.get("CRUCE_ALLOWED_HOSTS", "").split(",")))
+
+
+def _host_allowed(scope: dict[str, Any]) -> bool:
+    if not ALLOWED_HOSTS:
+        return True
+    host = dict(scope["headers"]).get(b"host", b"").decode("latin-1").lower()
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name.strip("[]") in ALLOWED_HOSTS
 
 
 def _problem_response(status: int, title: str, detail: str, **headers: str) -> JSONResponse:
@@ -218,7 +245,13 @@ class Guard:
             return
         client = scope["client"][0] if scope.get("client") else "unknown"
         refusal = None
-        if not LIMIT.allow(client):
+        if not _host_allowed(scope):
+            refusal = _problem_response(
+                421,
+                "Host not allowed",
+                f"this server answers for {', '.join(sorted(ALLOWED_HOSTS))} only",
+            )
+        elif not LIMIT.allow(client):
             limit = LIMIT.rate
             refusal = _problem_response(
                 429,
@@ -261,6 +294,16 @@ class Guard:
                 raise
             detail = f"the body is over the limit of {MAX_BODY_BYTES:,} bytes"
             await _problem_response(413, "Request too large", detail)(scope, receive, send)
+        except Exception as error:
+            # Any error no handler named: a problem+json with the headers, never a traceback.
+            # Only the error's type is logged: its message may carry case facts.
+            logging.getLogger("cruce").error(
+                "unexpected %s on %s", type(error).__name__, scope["path"]
+            )
+            if started:
+                raise
+            detail = "the server failed on this request; nothing was stored"
+            await _problem_response(500, "Internal error", detail)(scope, receive, send)
 
 
 app.add_middleware(Guard)
@@ -347,7 +390,7 @@ def get_rules() -> list[dict[str, Any]]:
 
 
 def _audit_upload(upload: UploadFile) -> tuple[Any, list[str], Any]:
-    """Audit an uploaded caseload in a private temporary folder that is removed at once."""
+    """Audit an uploaded caseload in memory: it is never written to disk."""
     suffix = Path(upload.filename or "caseload.csv").suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise Problem(
@@ -356,18 +399,15 @@ def _audit_upload(upload: UploadFile) -> tuple[Any, list[str], Any]:
             "upload a .csv or .parquet caseload",
             valid=[".csv", ".parquet"],
         )
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"caseload{suffix}"
-        path.write_bytes(upload.file.read())
-        try:
-            table, absent = read_table(path, caseload_columns())
-        except TableError as error:
-            errors = [
-                {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason}
-                for e in error.errors
-            ]
-            detail = str(error).replace(str(path), upload.filename or "the file")
-            raise Problem(422, "Invalid caseload", detail, errors=errors) from None
+    name = Path(upload.filename or f"caseload{suffix}").name
+    try:
+        table, absent = read_table(name, caseload_columns(), data=upload.file.read())
+    except TableError as error:
+        errors = [
+            {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason}
+            for e in error.errors
+        ]
+        raise Problem(422, "Invalid caseload", str(error), errors=errors) from None
     return audit_frame(table), absent, table
 
 
@@ -397,7 +437,7 @@ def audit_results(file: UploadFile = File(...)) -> str:  # noqa: B008
     nothing is kept on the server)."""
     findings, absent, table = _audit_upload(file)
     buffer = io.BytesIO()
-    findings.write_csv(buffer)
+    write_csv(findings, buffer)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     return render_report(
@@ -528,6 +568,8 @@ def _scenario_of(request: SimulationRequest):
             scenario = parse_scenario(yaml.safe_load(request.scenario_yaml), "scenario_yaml")
     except yaml.YAMLError as error:
         raise Problem(422, "Invalid scenario", f"scenario_yaml: not valid YAML: {error}") from None
+    except RecursionError:
+        raise Problem(422, "Invalid scenario", "scenario_yaml: nested too deeply to read") from None
     except (ScenarioError, ValueError) as error:
         raise Problem(422, "Invalid scenario", str(error)) from None
     changes = {"replicates": min(scenario.replicates, MAX_API_REPLICATES)}

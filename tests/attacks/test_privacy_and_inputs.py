@@ -1,0 +1,56 @@
+"""Uploads stay in memory; the exposure refuses impossible sizes and records real row counts."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from cruce.cli.app import app
+from cruce.web.api import app as web_app
+
+from .conftest import write
+
+
+def test_uploaded_caseload_never_touches_disk(
+    tmp_path: Path, caseload: pl.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(caseload, tmp_path / "c.csv")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an upload was written to a temporary file")
+
+    for name in ("TemporaryDirectory", "NamedTemporaryFile", "mkstemp", "mkdtemp"):
+        monkeypatch.setattr(tempfile, name, refuse)
+    response = TestClient(web_app).post(
+        "/v1/audits", files={"file": ("c.csv", path.read_bytes(), "text/csv")}
+    )
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("size", ["0", "-5"])
+def test_exposure_refuses_a_size_below_one(tmp_path: Path, size: str) -> None:
+    result = CliRunner().invoke(app, ["exposure", "--size", size, "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--size" in result.output and "Traceback" not in result.output
+
+
+def test_microdata_provenance_counts_the_file_rows(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.csv"
+    cases.write_text("nationalities,weight,state\nGT,1,Texas\nMX,2,=1+1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["exposure", "--microdata", str(cases), "--at", "2019-08-01", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(out / "cruce.duckdb"), read_only=True) as connection:
+        (provenance,) = connection.execute("SELECT provenance FROM runs").fetchone()
+    assert json.loads(provenance)["population_size"] == 2
+    states = pl.read_csv(out / "exposure.csv", infer_schema=False)["state"].to_list()
+    assert "'=1+1" in states and "=1+1" not in states  # the microdata state column, neutralised

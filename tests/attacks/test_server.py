@@ -1,0 +1,136 @@
+"""The server under attack: loopback only unless asked, Host checked, forwarded headers not
+trusted, the rate limit's memory bounded without resetting anyone, problem+json for any error."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import Request
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from cruce.cli.app import app
+from cruce.web import api
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def test_serve_refuses_a_public_host_without_allow_remote() -> None:
+    with socket.socket() as taken:  # held, so code that did bind would fail at once, not hang
+        taken.bind(("0.0.0.0", 0))
+        port = str(taken.getsockname()[1])
+        result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", port])
+    assert result.exit_code == 2
+    assert "--allow-remote" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """A real ``cruce serve`` on loopback, with a low rate limit; stopped by its own pid."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(SRC), "CRUCE_RATE_LIMIT": "2"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from cruce.cli.app import app; app()",
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("cruce serve did not start in 15 s")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_x_forwarded_for_does_not_pick_the_rate_limit_bucket(server: str) -> None:
+    time.sleep(2)  # a full bucket
+    statuses = [
+        httpx.get(
+            f"{server}/healthz", headers={"X-Forwarded-For": f"10.0.{i}.1"}, timeout=5
+        ).status_code
+        for i in range(12)
+    ]
+    assert 429 in statuses
+
+
+def test_a_foreign_host_header_is_refused(server: str) -> None:
+    time.sleep(2)
+    response = httpx.get(f"{server}/healthz", headers={"Host": "rebound.example"}, timeout=5)
+    assert response.status_code == 421
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert httpx.get(f"{server}/healthz", headers={"Host": "localhost"}, timeout=5).status_code in (
+        200,
+        429,
+    )
+
+
+def test_limiter_memory_is_bounded_without_resetting_anyone() -> None:
+    limit = api.RateLimit(1, clients=100)
+    assert limit.allow("victim") and limit.allow("victim")
+    assert not limit.allow("victim")  # burst of 2 spent
+    for i in range(10_000):
+        limit.allow(f"spoof-{i}")
+    assert len(limit._buckets) <= 101
+    assert not limit.allow("victim")  # still limited: the flood did not reset the bucket
+
+
+def test_any_unexpected_error_is_problem_json_with_security_headers() -> None:
+    @api.app.get("/__attack_boom", include_in_schema=False)
+    def boom(request: Request) -> None:
+        raise ZeroDivisionError("case facts would be here")
+
+    try:
+        response = TestClient(api.app, raise_server_exceptions=False).get("/__attack_boom")
+    finally:
+        api.app.router.routes[:] = [
+            r for r in api.app.router.routes if getattr(r, "path", "") != "/__attack_boom"
+        ]
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "case facts" not in response.text
+
+
+def test_deep_yaml_scenario_is_a_clear_422() -> None:
+    deep = "[" * 900 + "]" * 900
+    response = TestClient(api.app).post("/v1/simulations", json={"scenario_yaml": deep})
+    assert response.status_code == 422
+    assert "nested too deeply" in response.json()["detail"]
+
+
+def test_deep_yaml_case_is_a_clear_cli_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("case: " + "[" * 900 + "]" * 900 + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["explain", str(path)])
+    assert result.exit_code == 2 and "nested too deeply" in result.output
