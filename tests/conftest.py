@@ -12,7 +12,7 @@ import uvicorn
 from hypothesis import strategies as st
 
 from cruce.engine.logic import Condition, FactKind, roots, rule_nodes
-from cruce.facts.case import FACT_KINDS, enum_of
+from cruce.facts.case import FACT_KINDS, enum_of, instant_date
 from cruce.law import QUESTIONS
 from cruce.law.timeline import actual_timeline
 
@@ -103,6 +103,10 @@ def _case_data(draw: st.DrawFn) -> dict:
     )
     if all(data.get(form) is not None for form in PRESENCE_FORMS):
         del data[draw(st.sampled_from(PRESENCE_FORMS))]
+    born, met = data.get("date_of_birth"), data.get("encounter_datetime")
+    if born is not None and met is not None and born > instant_date(met):
+        # No one is encountered before birth (the Case refuses it): born that day at the latest.
+        data["date_of_birth"] = instant_date(met)
     return data
 
 
