@@ -145,6 +145,14 @@ class ClaimVerification(enum.StrEnum):
     UNVERIFIABLE = "UNVERIFIABLE"
 
 
+class AgeDetermination(enum.StrEnum):
+    """Where DHS stands on a person's age under 8 U.S.C. 1232(b)(4)."""
+
+    NONE = "NONE"
+    REASON_TO_BELIEVE_UNDER_18 = "REASON_TO_BELIEVE_UNDER_18"
+    DETERMINED_ADULT = "DETERMINED_ADULT"
+
+
 class ParoleBasis(enum.StrEnum):
     """Why parole was granted (docs/facts.md ``parole.basis``)."""
 
@@ -303,6 +311,7 @@ class Case(BaseModel):
     has_lawful_immigration_status: Bool = None
     was_admitted: Bool = None
     vwp_applicant: Bool = None
+    admitted_under_vwp: Bool = None
     parole_granted: Bool = None
     parole_date: DateField = None
     parole_at_poe: Bool = None
@@ -341,6 +350,7 @@ class Case(BaseModel):
     child_credible_fear_of_return: Bool = None
     child_able_to_decide_withdrawal_independently: Bool = None
     hours_since_apprehension: NonNegativeFloat = None
+    age_determination: OrUnknown[AgeDetermination] = None
     # Protection claims
     expressed_fear_or_asylum_intent: Bool = None
     fear_of_return_to_mexico: Bool = None
@@ -549,6 +559,7 @@ NO_STATUS = {
     "has_lawful_immigration_status": False,
     "was_admitted": False,
     "vwp_applicant": False,
+    "admitted_under_vwp": False,
     "parole_granted": False,
     "is_stowaway": False,
     "is_crewman": False,

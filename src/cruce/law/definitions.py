@@ -96,8 +96,32 @@ parent_present_and_able = Any(
     cite("S4", "6 U.S.C. 279(g)(2)(C)"),
 )
 
+_age_determination = fact("age_determination")
+reason_to_believe_under_18 = All(
+    Known(_age_determination, label="DHS has taken a position on age"),
+    _age_determination.is_in(["REASON_TO_BELIEVE_UNDER_18"]),
+    label="DHS has reason to believe the person is under 18 (no age determination yet)",
+    citations=[cite("S2", "8 U.S.C. 1232(b)(4)")],
+)
+determined_adult = All(
+    Known(_age_determination, label="DHS has taken a position on age"),
+    _age_determination.is_in(["DETERMINED_ADULT"]),
+    label="determined an adult under 8 U.S.C. 1232(b)(4)",
+)
+under_18 = Any(
+    reason_to_believe_under_18,
+    All(
+        Not(determined_adult, label="not determined an adult"),
+        (age < 18).named("under 18 years of age", cite("S4", "6 U.S.C. 279(g)(2)(B)")),
+        label="under 18 years of age",
+    ),
+    label="a child (under 18, or treated as one until an age determination)",
+)
+"""Under 18; a person DHS has reason to believe is under 18 is treated as a child until an age
+determination under 8 U.S.C. 1232(b)(4), and a person so determined an adult is not one."""
+
 is_uac = All(
-    (age < 18).named("under 18 years of age", cite("S4", "6 U.S.C. 279(g)(2)(B)")),
+    under_18,
     Not(
         Is(fact("has_lawful_immigration_status")),
         label="has no lawful immigration status in the US",

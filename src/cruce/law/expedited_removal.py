@@ -307,6 +307,23 @@ ER_ELIGIBILITY = Decision(
     otherwise=Branch("not R1", expedited_removal_available, ER_NOT_AVAILABLE),
 )
 
+is_stowaway = Is(fact("is_stowaway"), "a stowaway", cite("S62", "INA 235(a)(2)"))
+expressed_fear = Is(
+    fact("expressed_fear_or_asylum_intent"),
+    "expressed an intention to apply for asylum or a fear of persecution, torture or return",
+)
+admitted_under_vwp = All(
+    Is(fact("was_admitted"), "was admitted"),
+    Is(
+        fact("admitted_under_vwp"),
+        "admitted under the Visa Waiver Program (waived the right to a hearing)",
+        cite("S63", "8 CFR 217.4(b)"),
+    ),
+    label="admitted under the Visa Waiver Program",
+)
+"""8 CFR 217.4(b): only an admission under the VWP carries its waiver; someone never admitted is
+not asked."""
+
 # --- R3: exemptions, referrals and processing outcomes, in the regulation's order -----------------
 
 claims_protected_status = (
@@ -364,6 +381,51 @@ PROCEDURE = Decision(
                 "section 240 proceedings or a document waiver",
             ),
             (cite("S7", "235.3(b)(5)(ii)-(iii)"),),
+        ),
+        Branch(
+            "R3.0 stowaway, fear expressed",
+            All(is_stowaway, expressed_fear, label="a stowaway who expressed fear"),
+            Outcome(
+                "REFER_CFI",
+                Modality.MUST,
+                "a stowaway who indicates an intention to apply for asylum or a fear of "
+                "persecution must be referred for a credible fear interview; no section 240 "
+                "hearing",
+            ),
+            (cite("S62", "INA 235(a)(2)"),),
+        ),
+        Branch(
+            "R3.0 stowaway",
+            is_stowaway,
+            Outcome(
+                "STOWAWAY_REMOVAL",
+                Modality.MUST,
+                "a stowaway is not an applicant for admission and shall be ordered removed upon "
+                "inspection, with no section 240 hearing",
+            ),
+            (cite("S62", "INA 235(a)(2)"),),
+        ),
+        Branch(
+            "R3.4 admitted under the Visa Waiver Program, fear expressed",
+            All(admitted_under_vwp, expressed_fear, label="a VWP entrant who expressed fear"),
+            Outcome(
+                "VWP_REMOVAL_NO_HEARING",
+                Modality.MAY,
+                "removal without referral to an immigration judge, save asylum-only proceedings "
+                "for the fear claim",
+            ),
+            (cite("S63", "8 CFR 217.4(b)"),),
+        ),
+        Branch(
+            "R3.4 admitted under the Visa Waiver Program",
+            admitted_under_vwp,
+            Outcome(
+                "VWP_REMOVAL_NO_HEARING",
+                Modality.MAY,
+                "a Visa Waiver Program entrant found deportable may be removed without referral "
+                "to an immigration judge (asylum-only proceedings if fear is expressed)",
+            ),
+            (cite("S63", "8 CFR 217.4(b)"),),
         ),
         Branch(
             "R3.5 expedited removal not available",

@@ -90,14 +90,26 @@ screen_cleared = All(
 TVPRA_HHS_240 = Outcome(
     "TVPRA_HHS_240",
     Modality.MUST,
-    "transfer to HHS custody within 72 hours and section 240 proceedings, not expedited removal",
+    "transfer to HHS custody within 72 hours of the determination that the child is "
+    "unaccompanied, barring exceptional circumstances, and section 240 proceedings, not "
+    "expedited removal",
 )
+"""1232(b)(3) and (a)(5)(D): every unaccompanied child other than a screened contiguous-country
+child."""
+
+TVPRA_HHS_IMMEDIATELY = Outcome(
+    "TVPRA_HHS_240",
+    Modality.MUST,
+    "transfer to HHS immediately (the contiguous-country screen was failed or not made within "
+    "48 hours) and section 240 proceedings, not expedited removal",
+)
+"""1232(a)(4): a contiguous-country child not permitted to withdraw goes to HHS immediately."""
 
 BRANCHES = [
     Branch(
         "R6 contiguous-country child, screen failed",
         All(contiguous_country_child_at_border, screen_failed, label="screen failed"),
-        TVPRA_HHS_240,
+        TVPRA_HHS_IMMEDIATELY,
         (cite("S2", "8 U.S.C. 1232(a)(2), (a)(4), (b)(3)"),),
     ),
     Branch(

@@ -332,6 +332,9 @@ def cases_at(population: FrameT, at: dt.datetime) -> FrameT:
         "has_lawful_immigration_status": pl.lit(False),
         "was_admitted": ~ewi,
         "vwp_applicant": pl.lit(False),
+        # The synthetic overstays entered on visas, not the Visa Waiver Program (8 CFR 217.4(b)
+        # would remove a VWP entrant without a hearing); the calibration has no VWP share.
+        "admitted_under_vwp": pl.lit(False),
         "parole_granted": pl.lit(False),
         "entry_mode": pl.when(ewi)
         .then(pl.lit("LAND_BETWEEN_POES"))
