@@ -68,11 +68,6 @@ WORDS: dict[str, dict[str, str]] = {
     "switch": {"en": "Español", "es": "English"},
     "hypothetical": {"en": "hypothetical", "es": "hipotético"},
 }
-MODALITY = {
-    "may": {"en": "DHS may", "es": "El DHS puede"},
-    "must": {"en": "DHS must", "es": "El DHS debe"},
-    "must not": {"en": "DHS must not", "es": "El DHS no puede"},
-}
 QUESTION_TITLES = {
     "expedited_removal": {
         "en": "Expedited removal",
@@ -247,11 +242,10 @@ def _cards(determination: Determination, lang: str) -> list[dict[str, Any]]:
         undecided = bool(result.depends_on or result.unsettled)
         reasons = [r for r in result.reasons if r.depth <= 1 and r.text]
         reasons.sort(key=lambda r: r.holds is not True)  # the reasons that held decided it
-        sentence = (
-            WORDS["undecided"][lang]
-            if undecided
-            else f"{MODALITY.get(result.modality, MODALITY['may'])[lang]}: {result.text}"
-        )
+        # The outcome's own words already say what DHS may, must or must not do.
+        sentence = result.text[:1].upper() + result.text[1:]
+        if undecided:
+            sentence = WORDS["undecided"][lang]
         cards.append(
             {
                 "title": QUESTION_TITLES.get(result.question, {}).get(lang, result.question),
