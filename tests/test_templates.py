@@ -44,7 +44,8 @@ def test_plotly_comes_from_the_installed_package() -> None:
 
 
 def test_the_screener_escapes_what_it_is_given() -> None:
-    page = client.post("/screener", data={"decide_at": "2019-08-15", "native_country": "<b>x"})
+    data = {"_asked": "native_country", "decide_at": "2019-08-15", "native_country": "<b>x"}
+    page = client.post("/screener", data=data)
     assert "<b>x" not in page.text and "&lt;b&gt;x" in page.text
 
 

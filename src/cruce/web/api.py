@@ -452,16 +452,19 @@ def audit_results(file: UploadFile = File(...)) -> str:  # noqa: B008
 
 
 @app.get("/screener", response_class=HTMLResponse)
-def screener_page() -> str:
-    """The case screener: asks only for the facts that can still change an answer."""
-    return screener.page()
+def screener_page(request: Request, lang: str | None = None) -> str:
+    """The case screener: an interview asking only for the facts that can still change an
+    answer, in English or Spanish (``?lang=es`` or ``Accept-Language``)."""
+    return screener.page(lang=screener.language(lang, request.headers.get("accept-language")))
 
 
 @app.post("/screener", response_class=HTMLResponse)
-async def screener_answer(request: Request) -> str:
-    """The screener with the facts given so far (kept in the form, not on the server)."""
+async def screener_answer(request: Request, lang: str | None = None) -> str:
+    """The screener with the answers given so far (kept in the form, not on the server)."""
     form = await request.form()
-    return screener.page({k: str(v) for k, v in form.items()})
+    answers = {k: [str(v) for v in form.getlist(k)] for k in form}
+    chosen = screener.language(lang, request.headers.get("accept-language"))
+    return screener.page(answers, lang=chosen)
 
 
 @app.get("/timeline", response_class=HTMLResponse)

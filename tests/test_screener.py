@@ -1,0 +1,187 @@
+"""The screener interview: every fact has a question in both languages; three people walk to a
+finished result in English and Spanish without a question asked twice; back, edit and an
+invalid answer keep every other answer; nothing a person says reaches the server's logs."""
+
+from __future__ import annotations
+
+import logging
+import re
+from html.parser import HTMLParser
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cruce.facts.case import FACT_KINDS
+from cruce.facts.questions import LANGUAGES, QuestionError, _question, questions
+from cruce.web.api import app
+
+client = TestClient(app)
+
+HONDURAN_MOTHER = {
+    "decide_at": "2025-06-10",
+    "nationalities": ["HN"],
+    "native_country": "HN",
+    "habitual_residence_country": "HN",
+    "date_of_birth": "1995-03-02",
+    "is_us_citizen": "false",
+    "has_lawful_immigration_status": "false",
+    "was_admitted": "false",
+    "entry_mode": "LAND_BETWEEN_POES",
+    "last_entry_date": "2025-06-03",
+    "encounter_datetime": "2025-06-03",
+    "encounter_distance_to_land_border_air_miles": "2",
+    "encountered_upon_arrival_at_or_near_border": "true",
+    "contiguous_country_arrived_from": "MX",
+    "continuous_presence_established_since": "none",
+    "expressed_fear_or_asylum_intent": "true",
+    "fear_of_return_to_mexico": "true",
+}
+CHICAGO_MAN = {
+    "decide_at": "2025-09-01",
+    "nationalities": ["MX"],
+    "native_country": "MX",
+    "date_of_birth": "1988-11-20",
+    "is_us_citizen": "false",
+    "was_admitted": "false",
+    "entry_mode": "LAND_BETWEEN_POES",
+    "last_entry_date": "2024-03-01",
+    "encounter_datetime": "2025-08-15",
+    "encounter_distance_to_land_border_air_miles": "1400",
+    "encountered_upon_arrival_at_or_near_border": "false",
+    "continuous_presence_established_since": "none",
+}
+GUATEMALAN_CHILD = {
+    "decide_at": "2025-06-10",
+    "nationalities": ["GT"],
+    "native_country": "GT",
+    "date_of_birth": "2009-01-15",
+    "is_us_citizen": "false",
+    "was_admitted": "false",
+    "entry_mode": "LAND_BETWEEN_POES",
+    "encounter_datetime": "2025-06-09",
+    "encountered_upon_arrival_at_or_near_border": "true",
+    "accompanied_by_parent_or_legal_guardian": "false",
+    "parent_or_legal_guardian_in_us": "false",
+}
+PEOPLE = {"mother": HONDURAN_MOTHER, "chicago": CHICAGO_MAN, "child": GUATEMALAN_CHILD}
+
+
+class Form(HTMLParser):
+    """The interview form as a browser would submit it: hidden fields and the questions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden: list[tuple[str, str]] = []
+        self.asked: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        name = a.get("name") or ""
+        if tag == "input" and a.get("type") == "hidden":
+            self.hidden.append((name, a.get("value") or ""))
+        elif tag in ("input", "select") and name in FACT_KINDS and name not in self.asked:
+            self.asked.append(name)
+
+
+def answer(page: str, person: dict[str, object]) -> tuple[list[tuple[str, str]], list[str]]:
+    form = Form()
+    form.feed(page.split('id="interview"', 1)[1].split("</form>", 1)[0])
+    data = list(form.hidden)
+    for name in form.asked:
+        value = person.get(name, "unknown")
+        for v in value if isinstance(value, list) else [value]:
+            data.append((name, str(v)))
+    return data, form.asked
+
+
+def post(path: str, data: list[tuple[str, str]]) -> str:
+    """POST a form with repeated fields, as a browser does."""
+    grouped: dict[str, list[str]] = {}
+    for key, value in data:
+        grouped.setdefault(key, []).append(value)
+    return client.post(path, data=grouped).text
+
+
+def walk(person: dict[str, object], lang: str) -> tuple[str, list[str]]:
+    """Answer every question the interview asks until it shows the result cards."""
+    page = client.get(f"/screener?lang={lang}").text
+    data, asked = answer(page, person)
+    data = [(k, v) for k, v in data if k != "decide_at"] + [("decide_at", str(person["decide_at"]))]
+    seen: list[str] = []
+    for _ in range(15):
+        seen += asked
+        page = post(f"/screener?lang={lang}", data)
+        if 'class="cards"' in page and 'name="_go" value="next"' not in page:
+            return page, seen
+        data, asked = answer(page, person)
+    raise AssertionError("the interview did not end")
+
+
+def test_every_fact_has_a_question_in_both_languages() -> None:
+    every = questions().questions
+    assert set(every) == set(FACT_KINDS)
+    for question in every.values():
+        for lang in LANGUAGES:
+            assert question.text[lang].endswith("?") and question.help[lang]
+
+
+def test_a_fact_without_spanish_fails() -> None:
+    entry = {
+        "topic": "person",
+        "order": 1,
+        "who": "person",
+        "en": {"question": "Born?", "help": "h"},
+    }
+    with pytest.raises(QuestionError, match="'es'"):
+        _question("date_of_birth", entry, questions().topics)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("who", list(PEOPLE))
+def test_each_person_reaches_a_result_and_no_question_repeats(who: str, lang: str) -> None:
+    page, seen = walk(PEOPLE[who], lang)
+    assert len(seen) == len(set(seen)), [f for f in seen if seen.count(f) > 1]
+    assert page.count('class="card"') == 5  # one card per question of the law
+    title = "Deportación acelerada (expedited removal)" if lang == "es" else "Expedited removal"
+    assert title in page
+    assert f'<html lang="{lang}">' in page
+
+
+def test_accept_language_chooses_spanish() -> None:
+    page = client.get("/screener", headers={"Accept-Language": "es-MX,es;q=0.9"}).text
+    assert '<html lang="es">' in page and "Información sobre la ley" in page
+
+
+def test_an_invalid_answer_is_shown_beside_its_field_and_keeps_every_answer() -> None:
+    data = [
+        ("_asked", "date_of_birth,was_admitted"),
+        ("decide_at", "2025-06-10"),
+        ("date_of_birth", "2999-99-99"),
+        ("was_admitted", "false"),
+    ]
+    page = post("/screener", data)
+    assert 'class="question invalid"' in page and 'role="alert"' in page
+    assert 'value="2999-99-99"' in page  # the wrong answer stays, to be corrected
+    assert '<input type="hidden" name="was_admitted" value="false">' in page
+
+
+def test_edit_asks_a_fact_again_and_keeps_the_others() -> None:
+    data = [
+        ("_asked", "was_admitted,entry_mode"),
+        ("decide_at", "2025-06-10"),
+        ("was_admitted", "false"),
+        ("entry_mode", "LAND_BETWEEN_POES"),
+        ("_edit", "entry_mode"),
+    ]
+    page = post("/screener", data)
+    assert 'name="entry_mode" value="LAND_BETWEEN_POES" checked' in page
+    assert '<input type="hidden" name="was_admitted" value="false">' in page
+
+
+def test_the_server_logs_no_fact(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        walk(CHICAGO_MAN, "en")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for value in ("1988-11-20", "LAND_BETWEEN_POES", "1400"):
+        assert value not in logged
+    assert re.search(r"2025-08-15", logged) is None
