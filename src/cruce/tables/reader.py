@@ -184,7 +184,7 @@ def _read_csv(data: bytes, file: str, comments: bool) -> pl.DataFrame:
         raise TableError(file, "the file is empty (no header line)")
     try:
         frame = pl.read_csv(
-            io.StringIO(text),
+            data,  # the bytes: Polars reads them without a copy
             infer_schema=False,
             comment_prefix="#" if comments else None,
             truncate_ragged_lines=False,
