@@ -54,3 +54,17 @@ def test_microdata_provenance_counts_the_file_rows(tmp_path: Path) -> None:
     assert json.loads(provenance)["population_size"] == 2
     states = pl.read_csv(out / "exposure.csv", infer_schema=False)["state"].to_list()
     assert "'=1+1" in states and "=1+1" not in states  # the microdata state column, neutralised
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_scenario_parameters_must_be_finite(tmp_path: Path, value: float) -> None:
+    import yaml
+
+    from cruce.simulation.scenario import ScenarioError, load_scenario, shipped_scenarios
+
+    data = yaml.safe_load(next(iter(shipped_scenarios().values())))
+    data["parameters"] = {"judges_added_per_year": {"kind": "fixed", "value": value}}
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")  # written as .inf / .nan
+    with pytest.raises(ScenarioError, match=r"judges_added_per_year.*finite"):
+        load_scenario(path)

@@ -26,7 +26,8 @@ PARAMETERS_FILE = Path(__file__).with_name("parameters.yaml")
 
 
 class _Distribution(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN or infinity is no parameter value (judges_added_per_year: .inf emptied the backlog).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Fixed(_Distribution):
