@@ -1,6 +1,8 @@
 """The packages are layers: a module imports only from its own layer or from layers below it."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,3 +65,28 @@ def test_the_check_sees_an_upward_import(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from cruce.web import api\n    from cruce import cli\n")
     assert imported_packages(module) == {"web", "cli"}
+
+
+def test_importing_every_module_loads_no_law_or_data():
+    """No work at import time: the loaders are lazy, so importing the whole package (the CLI
+    and the web app included) reads no timeline, no regime and no data table. (The citation
+    registry is read when the law modules are defined: their rules compare against the dated,
+    cited numbers of law/parameters/, which are checked against it.)"""
+    script = """
+import importlib, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+for path in sorted(root.rglob("*.py")):
+    parts = path.relative_to(root.parent).with_suffix("").parts
+    importlib.import_module(".".join(p for p in parts if p != "__init__"))
+from cruce.facts.case import iso_country_codes
+from cruce.law.timeline import actual_timeline, hypotheticals, regimes
+from cruce.simulation.data import table
+loaded = {f.__name__: f.cache_info().currsize
+          for f in (iso_country_codes, actual_timeline, hypotheticals, regimes, table)}
+print(loaded)
+assert not any(loaded.values()), loaded
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(SOURCE)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr + done.stdout

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -43,22 +45,6 @@ def _southwest(component: str) -> Series:
     )
 
 
-ENCOUNTERS = _southwest("USBP+OFO")
-OFO_INADMISSIBLES = _southwest("OFO inadmissibles")
-APPREHENSIONS = yearly(
-    "swb_usbp_apprehensions_by_year",
-    "southwest border Border Patrol apprehensions",
-    lambda r: r["scope"] == "southwest_border_usbp" and r["apprehensions_mexico"] is not None,
-    lambda r: r["apprehensions_total"],
-)
-APPREHENSIONS_MEXICO = yearly(
-    "swb_usbp_apprehensions_by_year",
-    "southwest border Border Patrol apprehensions of Mexicans",
-    lambda r: r["scope"] == "southwest_border_usbp",
-    lambda r: r["apprehensions_mexico"],
-)
-
-
 def _by_nationality(country: str) -> Series:
     """Full nationality breakdowns: FY2017, and the first half of FY2016."""
     return yearly(
@@ -71,7 +57,6 @@ def _by_nationality(country: str) -> Series:
 
 
 _FY2016_HALF = "2016 first six months (as reported Jul 2016)"
-BREAKDOWN = {c: _by_nationality(c) for c in ("All", "Mexico", *_BY_NAME)}
 
 
 def _group(demographic: str, country: str = "All") -> Series:
@@ -83,21 +68,9 @@ def _group(demographic: str, country: str = "All") -> Series:
     )
 
 
-GROUP_TOTAL = _group("total")
-GROUP_UAC = _group("unaccompanied_alien_children")
-GROUP_FAMILY = _group("family_unit_individuals")
-UAC_BY_COUNTRY = {c: _group("unaccompanied_alien_children", n) for n, c in _BY_NAME.items()}
-FAMILY_BY_COUNTRY = {c: _group("family_unit_individuals", n) for n, c in _BY_NAME.items()}
-
-
 def _credible_fear(column: str, what: str) -> Series:
     """Full fiscal years only (FY2018's row covers October to April)."""
     return yearly("credible_fear", what, lambda r: not r["partial_year"], lambda r: r[column])
-
-
-CREDIBLE_FEAR_CASES = _credible_fear("cf_total", "credible fear cases received")
-CREDIBLE_FEAR_POSITIVE = _credible_fear("cf_positive", "credible fear found")
-CREDIBLE_FEAR_NEGATIVE = _credible_fear("cf_negative", "credible fear not found")
 
 
 def _detention(metric: str, what: str) -> Series:
@@ -110,31 +83,122 @@ def _detention(metric: str, what: str) -> Series:
     )
 
 
-FUNDED_BEDS = {
-    metric: _detention(metric, f"ICE detention {metric.replace('_', ' ')}")
-    for metric in ("funded_beds", "funded_average_daily_population", "funded_beds_mandate")
-}
-LENGTH_OF_STAY = _detention("average_length_of_stay", "ICE average length of stay (days)")
-BED_DAY_COST = _detention("adult_bed_rate", "ICE adult bed rate (USD per bed-day)")
-DETAINED_POPULATION = _detention("average_daily_population", "ICE average daily population")
-COURT_PENDING = yearly(
-    "eoir_caseload",
-    "immigration court cases pending at the end of the fiscal year",
-    lambda r: True,
-    lambda r: r["pending_end_of_fy"],
-)
-JUDGES = dated(
-    "immigration_judges",
-    "immigration judges on the bench",
-    lambda r: r["metric"] == "immigration_judges_on_bench",
-)
-DAYS_PENDING = yearly(
-    "immigration_court_wait_times",
-    "average days pending cases have waited",
-    lambda r: r["average_days_pending"] is not None,
-    lambda r: r["average_days_pending"],
-    year=lambda r: fiscal_year(dt.date.fromisoformat(str(r["as_of"])[:7] + "-01")),
-)
+class Tables:
+    """The shipped tables' series the inputs read, each read on first use and then kept:
+    importing this module reads no table."""
+
+    @cached_property
+    def ENCOUNTERS(self) -> Any:
+        return _southwest("USBP+OFO")
+
+    @cached_property
+    def OFO_INADMISSIBLES(self) -> Any:
+        return _southwest("OFO inadmissibles")
+
+    @cached_property
+    def APPREHENSIONS(self) -> Any:
+        return yearly(
+            "swb_usbp_apprehensions_by_year",
+            "southwest border Border Patrol apprehensions",
+            lambda r: (
+                r["scope"] == "southwest_border_usbp" and r["apprehensions_mexico"] is not None
+            ),
+            lambda r: r["apprehensions_total"],
+        )
+
+    @cached_property
+    def APPREHENSIONS_MEXICO(self) -> Any:
+        return yearly(
+            "swb_usbp_apprehensions_by_year",
+            "southwest border Border Patrol apprehensions of Mexicans",
+            lambda r: r["scope"] == "southwest_border_usbp",
+            lambda r: r["apprehensions_mexico"],
+        )
+
+    @cached_property
+    def BREAKDOWN(self) -> Any:
+        return {c: _by_nationality(c) for c in ("All", "Mexico", *_BY_NAME)}
+
+    @cached_property
+    def GROUP_TOTAL(self) -> Any:
+        return _group("total")
+
+    @cached_property
+    def GROUP_UAC(self) -> Any:
+        return _group("unaccompanied_alien_children")
+
+    @cached_property
+    def GROUP_FAMILY(self) -> Any:
+        return _group("family_unit_individuals")
+
+    @cached_property
+    def UAC_BY_COUNTRY(self) -> Any:
+        return {c: _group("unaccompanied_alien_children", n) for n, c in _BY_NAME.items()}
+
+    @cached_property
+    def FAMILY_BY_COUNTRY(self) -> Any:
+        return {c: _group("family_unit_individuals", n) for n, c in _BY_NAME.items()}
+
+    @cached_property
+    def CREDIBLE_FEAR_CASES(self) -> Any:
+        return _credible_fear("cf_total", "credible fear cases received")
+
+    @cached_property
+    def CREDIBLE_FEAR_POSITIVE(self) -> Any:
+        return _credible_fear("cf_positive", "credible fear found")
+
+    @cached_property
+    def CREDIBLE_FEAR_NEGATIVE(self) -> Any:
+        return _credible_fear("cf_negative", "credible fear not found")
+
+    @cached_property
+    def FUNDED_BEDS(self) -> Any:
+        return {
+            metric: _detention(metric, f"ICE detention {metric.replace('_', ' ')}")
+            for metric in ("funded_beds", "funded_average_daily_population", "funded_beds_mandate")
+        }
+
+    @cached_property
+    def LENGTH_OF_STAY(self) -> Any:
+        return _detention("average_length_of_stay", "ICE average length of stay (days)")
+
+    @cached_property
+    def BED_DAY_COST(self) -> Any:
+        return _detention("adult_bed_rate", "ICE adult bed rate (USD per bed-day)")
+
+    @cached_property
+    def DETAINED_POPULATION(self) -> Any:
+        return _detention("average_daily_population", "ICE average daily population")
+
+    @cached_property
+    def COURT_PENDING(self) -> Any:
+        return yearly(
+            "eoir_caseload",
+            "immigration court cases pending at the end of the fiscal year",
+            lambda r: True,
+            lambda r: r["pending_end_of_fy"],
+        )
+
+    @cached_property
+    def JUDGES(self) -> Any:
+        return dated(
+            "immigration_judges",
+            "immigration judges on the bench",
+            lambda r: r["metric"] == "immigration_judges_on_bench",
+        )
+
+    @cached_property
+    def DAYS_PENDING(self) -> Any:
+        return yearly(
+            "immigration_court_wait_times",
+            "average days pending cases have waited",
+            lambda r: r["average_days_pending"] is not None,
+            lambda r: r["average_days_pending"],
+            year=lambda r: fiscal_year(dt.date.fromisoformat(str(r["as_of"])[:7] + "-01")),
+        )
+
+
+TABLES = Tables()
 
 
 def _ratio(top: Series, bottom: Series, year: int, evidence: Evidence) -> float:
@@ -154,19 +218,24 @@ def _country_shares(counts: dict[str, Series], total: Series, year: int, ev: Evi
 
 def composition(year: int, evidence: Evidence) -> np.ndarray:
     """Shares of the fiscal year's encounters by group × nationality (sums to 1)."""
-    mexican = _ratio(APPREHENSIONS_MEXICO, APPREHENSIONS, year, evidence)
+    mexican = _ratio(TABLES.APPREHENSIONS_MEXICO, TABLES.APPREHENSIONS, year, evidence)
     # the breakdown's non-Mexican composition: GT, HN, SV and what remains (OTHER)
     named = np.array(
-        [_ratio(BREAKDOWN[COUNTRY_NAMES[c]], BREAKDOWN["All"], year, evidence) for c in CENTRAL]
+        [
+            _ratio(TABLES.BREAKDOWN[COUNTRY_NAMES[c]], TABLES.BREAKDOWN["All"], year, evidence)
+            for c in CENTRAL
+        ]
     )
-    in_breakdown = _ratio(BREAKDOWN["Mexico"], BREAKDOWN["All"], year, evidence)
+    in_breakdown = _ratio(TABLES.BREAKDOWN["Mexico"], TABLES.BREAKDOWN["All"], year, evidence)
     non_mexican = np.append(named, 1.0 - named.sum() - in_breakdown) / (1.0 - in_breakdown)
     overall = np.concatenate([[mexican], (1.0 - mexican) * non_mexican])
-    uac = _ratio(GROUP_UAC, GROUP_TOTAL, year, evidence)
-    family = _ratio(GROUP_FAMILY, GROUP_TOTAL, year, evidence)
+    uac = _ratio(TABLES.GROUP_UAC, TABLES.GROUP_TOTAL, year, evidence)
+    family = _ratio(TABLES.GROUP_FAMILY, TABLES.GROUP_TOTAL, year, evidence)
     cells = np.zeros((len(GROUPS), len(NATIONALITIES)))
-    cells[2] = uac * _country_shares(UAC_BY_COUNTRY, GROUP_UAC, year, evidence)
-    cells[1] = family * _country_shares(FAMILY_BY_COUNTRY, GROUP_FAMILY, year, evidence)
+    cells[2] = uac * _country_shares(TABLES.UAC_BY_COUNTRY, TABLES.GROUP_UAC, year, evidence)
+    cells[1] = family * _country_shares(
+        TABLES.FAMILY_BY_COUNTRY, TABLES.GROUP_FAMILY, year, evidence
+    )
     single = np.clip(overall - cells[1] - cells[2], 0.0, None)
     cells[0] = (1.0 - uac - family) * single / single.sum()
     return cells
@@ -175,21 +244,21 @@ def composition(year: int, evidence: Evidence) -> np.ndarray:
 def beds(year: int, evidence: Evidence) -> float:
     """Funded detention beds: the appropriation's bed figure, else its funded ADP, else the
     statutory bed mandate, from the nearest year that has one."""
-    for series in FUNDED_BEDS.values():
+    for series in TABLES.FUNDED_BEDS.values():
         if year in series.by_year:
             return series.at(year, evidence)
-    return FUNDED_BEDS["funded_beds"].at(year, evidence)
+    return TABLES.FUNDED_BEDS["funded_beds"].at(year, evidence)
 
 
 def judges_on(day: dt.date, evidence: Evidence) -> float:
     """Judges on the bench, linear between dated counts, flat beyond the first and last."""
-    dates = [d for d, _ in JUDGES]
+    dates = [d for d, _ in TABLES.JUDGES]
     if day <= dates[0] or day >= dates[-1]:
-        end = JUDGES[0] if day <= dates[0] else JUDGES[-1]
+        end = TABLES.JUDGES[0] if day <= dates[0] else TABLES.JUDGES[-1]
         evidence.stand_ins.add(f"immigration judges: {day} held at the count of {end[0]}")
         return evidence.use(end[1])
     after = next(i for i, d in enumerate(dates) if d >= day)
-    (d0, v0), (d1, v1) = JUDGES[after - 1], JUDGES[after]
+    (d0, v0), (d1, v1) = TABLES.JUDGES[after - 1], TABLES.JUDGES[after]
     weight = (day - d0).days / max((d1 - d0).days, 1)
     return evidence.use(v0) * (1 - weight) + evidence.use(v1) * weight
 
@@ -228,12 +297,13 @@ def monthly_inputs(
     southwest border encounters for the fiscal years it names."""
     given = encounters_by_year or {}
     years = [fiscal_year(m) for m in months]
-    missing = sorted({y for y in years if y not in given and y not in ENCOUNTERS.by_year})
+    missing = sorted({y for y in years if y not in given and y not in TABLES.ENCOUNTERS.by_year})
     if missing:
         raise MissingInput(
             f"no southwest border encounters for FY{', FY'.join(map(str, missing))} in "
-            f"data/swb_encounters.csv (it covers FY{min(ENCOUNTERS.by_year)}–"
-            f"FY{max(ENCOUNTERS.by_year)}); give them in the scenario's inputs.encounters_by_year"
+            f"data/swb_encounters.csv (it covers FY{min(TABLES.ENCOUNTERS.by_year)}–"
+            f"FY{max(TABLES.ENCOUNTERS.by_year)}); give them in the scenario's "
+            "inputs.encounters_by_year"
         )
 
     def per_year(read) -> np.ndarray:
@@ -243,20 +313,31 @@ def monthly_inputs(
     before = fiscal_year(months[0]) - 1
     return MonthlyInputs(
         months=months,
-        encounters=per_year(lambda y: given[y] if y in given else ENCOUNTERS.at(y, evidence)) / 12,
+        encounters=per_year(lambda y: given[y] if y in given else TABLES.ENCOUNTERS.at(y, evidence))
+        / 12,
         composition=np.stack([composition(y, evidence) for y in years]),
-        at_port_share=per_year(lambda y: _ratio(OFO_INADMISSIBLES, ENCOUNTERS, y, evidence)),
-        fear_share=per_year(lambda y: _ratio(CREDIBLE_FEAR_CASES, ENCOUNTERS, y, evidence)),
+        at_port_share=per_year(
+            lambda y: _ratio(TABLES.OFO_INADMISSIBLES, TABLES.ENCOUNTERS, y, evidence)
+        ),
+        fear_share=per_year(
+            lambda y: _ratio(TABLES.CREDIBLE_FEAR_CASES, TABLES.ENCOUNTERS, y, evidence)
+        ),
         fear_found_rate=per_year(
             lambda y: (
-                1.0 / (1.0 + _ratio(CREDIBLE_FEAR_NEGATIVE, CREDIBLE_FEAR_POSITIVE, y, evidence))
+                1.0
+                / (
+                    1.0
+                    + _ratio(
+                        TABLES.CREDIBLE_FEAR_NEGATIVE, TABLES.CREDIBLE_FEAR_POSITIVE, y, evidence
+                    )
+                )
             )
         ),
         beds=per_year(lambda y: beds(y, evidence)),
-        length_of_stay_days=per_year(lambda y: LENGTH_OF_STAY.at(y, evidence)),
-        bed_day_cost=per_year(lambda y: BED_DAY_COST.at(y, evidence)),
+        length_of_stay_days=per_year(lambda y: TABLES.LENGTH_OF_STAY.at(y, evidence)),
+        bed_day_cost=per_year(lambda y: TABLES.BED_DAY_COST.at(y, evidence)),
         judges=np.array([judges_on(m, evidence) for m in months]),
-        pending_at_start=COURT_PENDING.at(before, evidence),
-        days_pending_at_start=DAYS_PENDING.at(before, evidence),
-        detained_at_start=DETAINED_POPULATION.at(before, evidence),
+        pending_at_start=TABLES.COURT_PENDING.at(before, evidence),
+        days_pending_at_start=TABLES.DAYS_PENDING.at(before, evidence),
+        detained_at_start=TABLES.DETAINED_POPULATION.at(before, evidence),
     )

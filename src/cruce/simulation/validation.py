@@ -14,7 +14,7 @@ import numpy as np
 
 from cruce.simulation import montecarlo as mc
 from cruce.simulation.data import Datum, as_of_date, dated, fiscal_year, one
-from cruce.simulation.inputs import COURT_PENDING, DETAINED_POPULATION
+from cruce.simulation.inputs import TABLES
 from cruce.simulation.pipeline import METRICS
 from cruce.simulation.scenario import load_scenario
 
@@ -84,22 +84,22 @@ def checks(results: np.ndarray, months: list[dt.date]) -> list[Check]:
     found = []
     horizon = range(fiscal_year(months[0]), fiscal_year(months[-1]) + 1)
     for year in horizon:
-        if year in COURT_PENDING.by_year:
+        if year in TABLES.COURT_PENDING.by_year:
             found.append(
                 Check(
                     "court cases pending, end of fiscal year",
                     f"FY{year}",
-                    COURT_PENDING.by_year[year],
+                    TABLES.COURT_PENDING.by_year[year],
                     series("court_backlog")[:, _month_index(dt.date(year, 9, 1))],
                 )
             )
-        if year in DETAINED_POPULATION.by_year:
+        if year in TABLES.DETAINED_POPULATION.by_year:
             in_year = [i for i, m in enumerate(months) if fiscal_year(m) == year]
             found.append(
                 Check(
                     "ICE detention, average daily population",
                     f"FY{year}",
-                    DETAINED_POPULATION.by_year[year],
+                    TABLES.DETAINED_POPULATION.by_year[year],
                     series("detention_population")[:, in_year].mean(axis=1),
                 )
             )
