@@ -213,6 +213,7 @@ def test_impossible_dates_are_refused(tmp_path: Path, extra: str, value: str, co
 @pytest.mark.parametrize(
     "facts",
     [
+        {"date_of_birth": "2999-01-01", "encounter_datetime": "2019-08-15T10:00:00-04:00"},
         {"date_of_birth": "0001-01-01"},
         {"encounter_distance_to_land_border_air_miles": float("nan")},
         {"encounter_distance_to_land_border_air_miles": float("inf")},

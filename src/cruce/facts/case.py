@@ -424,6 +424,16 @@ class Case(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Case:
         entry = self.last_entry_date
+        born = self.date_of_birth
+        later = {
+            "last_entry_date": entry,
+            "encounter_datetime": self.encounter_datetime and instant_date(self.encounter_datetime),
+            "determination_datetime": self.determination_datetime
+            and instant_date(self.determination_datetime),
+        }
+        for name, day in later.items():
+            if born is not None and day is not None and born > day:
+                raise ValueError(f"date_of_birth {born} is after {name} {day}: no one acts unborn")
         for name in ("encounter_datetime", "determination_datetime"):
             instant = getattr(self, name)
             if entry is not None and instant is not None and instant_date(instant) < entry:
