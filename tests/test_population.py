@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from cruce.cli.app import app
 from cruce.law.timeline import TimelineError
@@ -168,7 +168,7 @@ def test_microdata_exposure_and_bad_rows(tmp_path: Path) -> None:
     assert errors.select("row", "column").rows() == [(2, "weight"), (3, "nationalities")]
 
 
-def _exposure(tmp_path: Path, *options: str) -> CliRunner:
+def _exposure(tmp_path: Path, *options: str) -> Result:
     return CliRunner().invoke(
         app, ["exposure", "--at", "2019-08-01", "--size", "5000", "--out", str(tmp_path), *options]
     )
