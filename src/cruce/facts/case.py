@@ -342,6 +342,7 @@ class Case(BaseModel):
     processed_for_expedited_removal: Bool = None
     final_order_of_removal_date: DateField = None
     failed_to_depart_under_final_order: Bool = None
+    prior_immigration_violations: Bool = None
     # Children and family
     parent_or_legal_guardian_in_us: Bool = None
     parent_or_guardian_available_to_provide_care_and_custody: Bool = None

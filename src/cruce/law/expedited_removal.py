@@ -267,6 +267,58 @@ er_for_designated_class = All(
 )
 """R1/R2: a designable person, charged on ER grounds, within a designation in force."""
 
+# --- R2, as practised: the 2004 designation's implementing policy ------------------------------
+
+first_time_mexican_or_canadian_violator = All(
+    Intersects(nationalities, ["MX", "CA"]).named("a citizen or national of Mexico or Canada"),
+    Not(
+        Any(
+            Is(fact("convicted_of_any_crime"), "convicted of a crime"),
+            Is(fact("criminal_or_violence_history"), "a criminal or violence history"),
+            Is(fact("prior_immigration_violations"), "earlier immigration violations"),
+            Is(fact("prior_removal_order_exists"), "a prior order of removal"),
+            label="a criminal or immigration-violation history",
+        ),
+        label="a first-time violator (no criminal or immigration-violation history)",
+    ),
+    label="a first-time Mexican or Canadian violator",
+    citations=[cite("S57", "2004 rollout")],
+)
+
+the_2004_practice_applies = Any(
+    InForce(
+        "er_2004_as_practised",
+        "the 2004 designation as practised (select the regime as-practised-2004)",
+    ),
+    All(
+        InForce(
+            "er_2004_as_practised_after_2019",
+            "the 2004 practice after the 2019 designation (regime as-practised-2004)",
+        ),
+        Unsettled(
+            "Did the 2004 practice of not using expedited removal against first-time Mexican "
+            "or Canadian violators outlive the 2019 and 2025 designations? "
+            "(docs/law/open-questions.md#policy-2004)",
+            "the 2004 practice continued",
+            cite("S57", "continuation after 2019", "unconfirmed"),
+        ),
+        label="the 2004 practice, if it continued after 2019",
+    ),
+    label="the 2004 designation's implementing policy",
+)
+
+disfavored_as_practised_2004 = All(
+    the_2004_practice_applies,
+    designated_by_land_2004,
+    Not(designated_full_scope, label="not within a full-scope designation"),
+    first_time_mexican_or_canadian_violator,
+    label="within the 2004 designation alone, a first-time Mexican or Canadian violator, whom "
+    "the 2004 designation as practised did not reach",
+    citations=[cite("S57", "2004 rollout"), cite("S12", "69 FR 48877")],
+)
+"""As practised (selectable), the 2004 designation was not used against first-time Mexican or
+Canadian violators; in law it reached them (the statute and notice exclude no nationality)."""
+
 # --- R1: availability, with its exceptions -------------------------------------------------
 
 expedited_removal_available = Default(
@@ -309,7 +361,21 @@ ER_NOT_AVAILABLE = Outcome(
 
 ER_ELIGIBILITY = Decision(
     "expedited_removal",
-    [Branch("R1", expedited_removal_available, ER_AVAILABLE, (cite("S50", "25 I&N Dec. 520"),))],
+    [
+        Branch(
+            "R2 the 2004 designation as practised",
+            All(expedited_removal_available, disfavored_as_practised_2004),
+            Outcome(
+                "ER_AVAILABLE_POLICY_DISFAVORED",
+                Modality.MAY,
+                "in law DHS may use expedited removal under the 2004 designation, but as "
+                "practised the designation was not used against first-time Mexican or Canadian "
+                "violators",
+            ),
+            (cite("S57", "2004 rollout"), cite("S12", "69 FR 48877")),
+        ),
+        Branch("R1", expedited_removal_available, ER_AVAILABLE, (cite("S50", "25 I&N Dec. 520"),)),
+    ],
     otherwise=Branch("not R1", expedited_removal_available, ER_NOT_AVAILABLE),
 )
 
