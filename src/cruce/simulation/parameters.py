@@ -10,8 +10,8 @@ use and kept (``parameters()``).
 from __future__ import annotations
 
 import ast
-import operator
 import math
+import operator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
