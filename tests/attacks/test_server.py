@@ -45,7 +45,12 @@ HEADER_TIMEOUT_S, BODY_TIMEOUT_S = 1.5, 2.0
 def server() -> Iterator[str]:
     """A real ``cruce serve`` on loopback, with a low rate limit; stopped by its own pid."""
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(SRC), "CRUCE_RATE_LIMIT": "2"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(SRC),
+        "CRUCE_RATE_LIMIT": "2",
+        "CRUCE_HEAVY_AT_ONCE": "1",
+    }
     process = subprocess.Popen(
         [
             sys.executable,
@@ -209,3 +214,24 @@ def test_a_body_that_trickles_is_cut_at_the_body_timeout(server: str) -> None:
     closed_after = _trickle(server, opening, count=2, limit_s=4 * BODY_TIMEOUT_S)
     assert max(closed_after) < 3 * BODY_TIMEOUT_S, closed_after
     assert min(closed_after) >= BODY_TIMEOUT_S * 0.9
+
+
+def test_heavy_requests_beyond_the_limit_get_503_with_retry_after(server: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    time.sleep(2)  # a full rate-limit bucket: four requests at once pass it
+    body = {"at": ["2018-06-01", "2020-01-01", "2025-03-01"], "size": 200_000}
+
+    def post(_: int) -> httpx.Response:
+        return httpx.post(f"{server}/v1/exposure", json=body, timeout=120)
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(post, range(4)))
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses.count(200) >= 1 and 503 in statuses, statuses
+    busy = next(a for a in answers if a.status_code == 503)
+    assert busy.headers["retry-after"] == "5"
+    assert busy.headers["content-type"].startswith("application/problem+json")
+    assert busy.headers["x-content-type-options"] == "nosniff"
+    time.sleep(2)
+    assert httpx.post(f"{server}/v1/exposure", json=body | {"size": 1000}, timeout=60).is_success
