@@ -13,7 +13,6 @@ from cruce.simulation.report import COLOURS, DASHED, PANELS
 from cruce.simulation.scenario import shipped_scenarios
 from cruce.web.render import render
 
-
 # The instants the exposure form starts with: before 2017, the 2019 full-scope designation, 2025.
 EXPOSURE_POINTS = "2016-06-01, 2019-08-01, 2025-03-01"
 
