@@ -41,6 +41,7 @@ FUNNEL = (
     "salary_cost_usd",
     "recruitment_cost_usd",
     "contract_cost_usd",
+    "contract_hires",
 )
 METRICS = tuple(f"{stage}_{agency}" for stage in FUNNEL for agency in AGENCIES)
 # Arrests per officer are calibrated with this share of arrests in non-cooperating places.
@@ -222,6 +223,8 @@ def headcount(
         "salary_cost_usd": staff * draw["salary_per_officer_year"] / 12,
         "recruitment_cost_usd": applicants * draw["recruitment_cost_per_applicant"],
         "contract_cost_usd": plan.contract * draw[f"contract_cost_per_month_{plan.terms}"],
+        # on expectation: the contract's applicants pass the same funnel
+        "contract_hires": contract_hires,
     }
 
 
