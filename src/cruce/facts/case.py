@@ -322,6 +322,7 @@ class Case(BaseModel):
     last_entry_date: DateField = None
     is_stowaway: Bool = None
     is_crewman: Bool = None
+    crewman_landing_permit_revoked: Bool = None
     encounter_datetime: InstantField = None
     determination_datetime: InstantField = None
     encounter_distance_to_land_border_air_miles: NonNegativeFloat = None

@@ -22,6 +22,7 @@ from cruce.engine.logic import (
     InForce,
     Intersects,
     Is,
+    Known,
     Modality,
     Not,
     Outcome,
@@ -384,6 +385,19 @@ expressed_fear = Is(
     fact("expressed_fear_or_asylum_intent"),
     "expressed an intention to apply for asylum or a fear of persecution, torture or return",
 )
+is_crewman = Is(fact("is_crewman"), "arrived as a crewman", cite("S72", "INA 252"))
+crewman_permit_revoked = All(
+    is_crewman,
+    Is(
+        fact("crewman_landing_permit_revoked"),
+        "an officer revoked the crewman's conditional permit to land (not a bona fide crewman, "
+        "or not intending to depart on the vessel or aircraft that brought them)",
+        cite("S72", "INA 252(b)"),
+    ),
+    label="a crewman whose conditional permit to land was revoked",
+)
+"""INA 252(b): such a crewman shall be removed at the carrier's expense, without section 240."""
+
 admitted_under_vwp = All(
     Is(fact("was_admitted"), "was admitted"),
     Is(
@@ -476,6 +490,41 @@ PROCEDURE = Decision(
                 "inspection, with no section 240 hearing",
             ),
             (cite("S62", "INA 235(a)(2)"),),
+        ),
+        Branch(
+            "R3.0 crewman, landing permit revoked",
+            crewman_permit_revoked,
+            Outcome(
+                "CREWMAN_REMOVAL",
+                Modality.MAY,
+                "an officer may revoke a crewman's conditional permit to land and the crewman is "
+                "then removed at the carrier's expense, without section 240 proceedings; how a "
+                "fear claim is heard is an open question (docs/law/open-questions.md#crewmen)",
+            ),
+            (cite("S72", "INA 252(b)"),),
+        ),
+        Branch(
+            "R3.0 crewman, other",
+            All(
+                Known(fact("is_crewman"), label="whether the person is a crewman is known"),
+                is_crewman,
+                Unsettled(
+                    "How is a crewman processed who was refused a permit to land, or who "
+                    "landed and stayed beyond it: removal under INA 252 (with asylum-only "
+                    "proceedings for a fear claim), or the general procedure? "
+                    "(docs/law/open-questions.md#crewmen)",
+                    "a crewman is processed under INA 252 rather than the general procedure",
+                    cite("S72", "INA 252"),
+                    cite("S1", "INA 235(b)(2)(B)(i)"),
+                ),
+                label="a crewman, landing permit not revoked",
+            ),
+            Outcome(
+                "CREWMAN_REMOVAL",
+                Modality.MAY,
+                "a crewman is removed under INA 252 rather than through section 240 proceedings",
+            ),
+            (cite("S72", "INA 252"), cite("S1", "INA 235(b)(2)(B)(i)")),
         ),
         Branch(
             "R3.4 admitted under the Visa Waiver Program, fear expressed",
