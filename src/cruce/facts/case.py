@@ -286,6 +286,7 @@ _RECORDS = {
         "at_poe": "parole_at_poe",
         "basis": "parole_basis",
         "terminated_on": "parole_terminated_on",
+        "in_effect": "parole_in_effect",
     },
     "prior_removal_order": {
         "exists": "prior_removal_order_exists",
@@ -317,6 +318,7 @@ class Case(BaseModel):
     parole_at_poe: Bool = None
     parole_basis: OrUnknown[ParoleBasis] = None
     parole_terminated_on: DateField = None
+    parole_in_effect: Bool = None
     # Arrival, entry and encounter
     entry_mode: OrUnknown[EntryMode] = None
     last_entry_date: DateField = None

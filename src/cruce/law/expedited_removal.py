@@ -159,12 +159,33 @@ is_arriving_alien = Any(
 )
 """D2 (8 CFR 1.2): arriving at a port, interdicted and brought in, or paroled at a port."""
 
+parole_still_in_effect = All(
+    paroled_at_port_still_arriving,
+    Is(
+        fact("parole_in_effect"),
+        "the parole is still in effect (not expired or terminated)",
+        cite("S73", "INA 212(d)(5)(A)"),
+    ),
+    Unsettled(
+        "May DHS use expedited removal against a person paroled at a port while the parole is "
+        "still in effect (for example a CHNV parolee in 2024), without first terminating it? "
+        "INA 212(d)(5)(A) returns a parolee to custody as an applicant for admission only when "
+        "the parole's purposes have been served (docs/law/open-questions.md#chnv-parole-2024)",
+        "expedited removal waits until the parole ends",
+        cite("S73", "INA 212(d)(5)(A)"),
+        cite("S49b", "Huffman memo: terminate parole, then expedited removal"),
+    ),
+    label="paroled at a port, with the parole still in effect",
+)
+"""Whether a current parole keeps a paroled arriving alien out of expedited removal is open."""
+
 er_for_arriving_aliens = Default(
     "expedited removal of an arriving alien",
     base=All(is_arriving_alien, charged_on_er_grounds),
     exceptions=[
         Exception_("INA 235(b)(1)(F)", f_exception),
         Exception_("Cuba by air", cuba_air_regulatory_exception),
+        Exception_("parole still in effect", parole_still_in_effect),
     ],
     citations=[cite("S1", "INA 235(b)(1)(A)(i)"), cite("S7", "235.3(b)(1)(i)")],
 )
