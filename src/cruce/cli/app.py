@@ -557,6 +557,7 @@ def simulate(
         SimulationRun,
         comparison,
         hiring_comparison,
+        hiring_differences,
         hiring_figure,
         write,
     )
@@ -591,7 +592,7 @@ def simulate(
     _screenshot(out / "simulation.html", out / "simulation.png", height=1470)
     _write_figure(hiring_figure(runs), out / "hiring.html", out / "hiring.png")
     _print_simulation(comparison(runs), run_ids, out)
-    _print_hiring(hiring_comparison(runs), out)
+    _print_hiring(hiring_comparison(runs), hiring_differences(runs), out)
 
 
 def _print_simulation(table, run_ids: dict[str, str], out: Path) -> None:
@@ -607,16 +608,23 @@ def _print_simulation(table, run_ids: dict[str, str], out: Path) -> None:
     )
 
 
-def _print_hiring(table, out: Path) -> None:
-    """Years to each agency's 2017 target, applicants and cost, scenario by scenario."""
+def _print_hiring(table, changed, out: Path) -> None:
+    """Years to each agency's 2017 target, applicants and cost, scenario by scenario; with two
+    scenarios, what the first's hiring changes against the second's, replicate by replicate."""
     if table.is_empty():
         return
-    view = Table(title="Hiring toward the 2017 targets: median (5%–95%) over replicates")
-    for column in table.columns:
-        view.add_column(column.replace("_", " "))
-    for row in table.iter_rows():
-        view.add_row(*("" if cell is None else str(cell) for cell in row))
-    console.print(view)
+    titles = [(table, "Hiring toward the 2017 targets: median (5%–95%) over replicates")]
+    if changed is not None:
+        titles.append(
+            (changed, "What the hiring changes: first scenario minus second, paired replicates")
+        )
+    for frame, title in titles:
+        view = Table(title=title)
+        for column in frame.columns:
+            view.add_column(column.replace("_", " "))
+        for row in frame.iter_rows():
+            view.add_row(*("" if cell is None else str(cell) for cell in row))
+        console.print(view)
     console.print(f"Hiring: {out}/*-hiring.csv — chart: {out}/hiring.html (.png)")
 
 
