@@ -39,13 +39,14 @@ CBP_ONE = Window(
     "reported",
 )
 
-# Countries suspended or limited removal flights, and ICE required pre-departure testing, from
-# the first COVID-19 orders until flights were back near their earlier schedule.
+# Removal flights ran under the pandemic's constraints from the first COVID-19 orders until the
+# public health emergency and Title 42 ended (2023-05-11): countries suspended or limited
+# flights and required tests, and ICE Air also flew the Title 42 expulsions by air.
 PANDEMIC_REMOVALS = Window(
     dt.date(2020, 4, 1),
-    dt.date(2021, 10, 1),
-    "Guatemala's suspension of removal flights (2020-03-17) and ICE's testing of detainees "
-    "before removal (2020-2021), as reported in the press; end of window an assumption",
+    dt.date(2023, 6, 1),
+    "Guatemala's suspension of removal flights (2020-03-17), ICE's testing of detainees before "
+    "removal, and ICE Air's Title 42 expulsion flights (2020-2023), as reported in the press",
     "reported",
 )
 
