@@ -1,7 +1,7 @@
 """The fit: the pipeline's free parameters set from FY2014–FY2018 only, so that FY2019–FY2024
 are a prediction (``validation``).
 
-Three parameters are fitted, each to one published series of the fit years:
+Four parameters are fitted, each to one published series of the fit years:
 
 - ``completions_per_judge_year``: EOIR total completions ÷ the immigration judges on the bench,
   by fiscal year (``data/eoir_caseload.csv``, ``data/immigration_judges.csv``); the mean of
@@ -11,6 +11,8 @@ Three parameters are fitted, each to one published series of the fit years:
   to the published ones.
 - ``nta_filed_share``: the simulated court receipts FY2014–FY2018 add up to EOIR's initial
   receipts.
+- ``arrests_under_category_priorities``: the simulated ICE administrative arrests of FY2015–FY2016
+  (the fit years under the Johnson priorities) add up to the published ones.
 
 Each is found by bisection on the median over replicates with common random numbers (the same
 seeds at every trial value), so the search is deterministic. ``python -m cruce.simulation.fit``
@@ -132,7 +134,19 @@ def fit(replicates: int = 12, steps: int = 10, rounds: int = 2) -> dict[str, obj
     prepared, _ = mc.prepare(scenario)
     removals = {y: d.value for y, d in dhs_removals().by_year.items() if y in FIT_YEARS}
     receipts = {y: d.value for y, d in eoir("initial_receipts", "EOIR receipts").by_year.items()}
+    arrests = yearly(
+        "removals",
+        "ICE administrative arrests",
+        lambda r: r["agency"] == "ICE" and r["metric"] == "administrative_arrests",
+        lambda r: r["value"],
+    )
     targets = (
+        Target(
+            "arrests_under_category_priorities",
+            "interior_arrests",
+            {y: d.value for y, d in arrests.by_year.items() if y in (2015, 2016)},
+            lambda v: Fixed(value=v),
+        ),
         Target("expedited_removal_use", "removals", removals, _er_use),
         Target(
             "nta_filed_share",

@@ -25,6 +25,7 @@ from cruce.simulation.operations import (
     PANDEMIC_DETENTION,
     PANDEMIC_HEARINGS,
     PANDEMIC_REMOVALS,
+    broad_priorities,
 )
 from cruce.simulation.parameters import parameters
 from cruce.simulation.pathways import border_law, interior_law, returnable
@@ -69,6 +70,7 @@ def prepare(scenario: Scenario) -> tuple[Prepared, Evidence]:
         pandemic_detention=PANDEMIC_DETENTION.months_in(months),
         pandemic_removals=PANDEMIC_REMOVALS.months_in(months),
         pandemic_hearings=PANDEMIC_HEARINGS.months_in(months),
+        broad_priorities=broad_priorities(timeline, instants),
     )
     for parameter in parameters().values():
         if parameter.name not in scenario.parameters:

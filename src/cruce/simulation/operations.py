@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cruce.law.timeline import Timeline
+
 
 @dataclass(frozen=True)
 class Window:
@@ -68,3 +70,15 @@ PANDEMIC_DETENTION = Window(
     "v. ICE (C.D. Cal., 2020-04-20), as reported; the emergency ended 2023-05-11",
     "reported",
 )
+
+
+# The priority schemes that make every removable person a target (docs/law/priorities.md#r7):
+# the Kelly memo implementing EO 13768, and EO 14159. Every other scheme — the 2011 memos before
+# the timeline's first row, Johnson, the 2021 interim priorities, Mayorkas — names categories.
+BROAD_SCHEMES = ("priority_kelly", "priority_all_removable")
+
+
+def broad_priorities(timeline: Timeline, instants: list[dt.datetime]) -> np.ndarray:
+    """1.0 for each instant a broad priority scheme is in force on ``timeline``, else 0.0."""
+    rows = [row for row in timeline.instruments if row.key in BROAD_SCHEMES]
+    return np.array([any(row.contains(at) for row in rows) for at in instants], dtype=float)

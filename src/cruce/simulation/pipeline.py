@@ -82,6 +82,7 @@ class Prepared:
     pandemic_detention: np.ndarray  # by month: 1 while ICE holds detention below capacity
     pandemic_removals: np.ndarray  # by month: 1 while the pandemic limits removal flights
     pandemic_hearings: np.ndarray  # by month: 1 while non-detained hearings are postponed
+    broad_priorities: np.ndarray  # by month: 1 while every removable person is a priority
 
 
 def _serve(queue: np.ndarray, capacity: float) -> np.ndarray:
@@ -270,8 +271,12 @@ def arrivals(
     flows: Intake,
     staff: Staff,
 ) -> Arrivals:
-    """Month ``m``'s interior arrests and the border cases headed for ICE or the court."""
-    arrests = rng.poisson(staff.by_agency["ice"][0][m] * staff.arrest_rate)
+    """Month ``m``'s interior arrests — fewer while the priority scheme in force names
+    categories than while every removable person is a target — and the border cases headed
+    for ICE or the court."""
+    broad = prepared.broad_priorities[m]
+    targeted = broad + (1.0 - broad) * draw["arrests_under_category_priorities"]
+    arrests = rng.poisson(staff.by_agency["ice"][0][m] * staff.arrest_rate * targeted)
     available = prepared.interior.expedited_available[m]
     interior_er = rng.binomial(arrests, available * draw["expedited_removal_use_interior"])
     prior = rng.binomial(arrests - interior_er, draw["interior_prior_order_share"])
@@ -337,7 +342,10 @@ def courts(
         + flows(m, "to_hhs")
         + flows.paroled[m]
     ) * draw["nta_filed_share"]
-    # DHS files a notice with the court months after issuing it: an exponential delay
+    # DHS files a notice with the court months after issuing it: an exponential delay, which
+    # starts full (the steady state at the first month's rate: notices issued before the start)
+    if m == 0:
+        stocks.unfiled = issued * draw["nta_filing_lag_months"]
     stocks.unfiled += issued
     filed = stocks.unfiled * min(1.0 / draw["nta_filing_lag_months"], 1.0)
     stocks.unfiled -= filed

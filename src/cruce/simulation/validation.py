@@ -61,11 +61,11 @@ EXPLAIN: dict[str, str] = {
         "published count (Mexican and Northern Triangle adults first) and the pandemic "
         "window leaves 20–60% of the removal capacity; that range is an assumption set "
         "knowing the published FY2021–FY2023 totals, so those years are not an independent "
-        "check of it. FY2021 (+27%) and FY2023 (+27%) stay just outside ±25%: in FY2021 ICE "
-        "is capacity-bound at the same level as in FY2022, while the 2021 interim priorities "
-        "and the 100-day pause cut what ICE removed (the rules engine decides priorities, but "
-        "the synthetic population lacks the criminal-history facts they read, so the arrest "
-        "rate does not follow them); in FY2023 the capacity returns in full the month the "
+        "check of it. FY2021 and FY2023 stay just outside ±25%: in FY2021 ICE "
+        "is capacity-bound at the same level as in FY2022, so the 2021 interim priorities "
+        "(which lower interior arrests in the model, by the factor fitted on the Johnson "
+        "years) and the 100-day pause do not lower removals further; in FY2023 the capacity "
+        "returns in full the month the "
         "emergency ends, where flights and countries' acceptance came back over months "
         "(Venezuela took returns only from October 2023). ICE's funded beds after FY2019 and "
         "the nationalities after FY2019 are not in the shipped tables (FY2019's are used), "
@@ -77,23 +77,23 @@ EXPLAIN: dict[str, str] = {
         "with an order and the detained docket, up to the removal capacity."
     ),
     "ICE administrative arrests": (
-        "ICE headcount × arrests per officer (calibrated on FY2017) × local cooperation: "
-        "FY2015–FY2016 ran lower under the Johnson priorities, which the arrest rate does "
-        "not read."
+        "ICE headcount × arrests per officer (calibrated on FY2017) × local cooperation, "
+        "× `arrests_under_category_priorities` (fitted on FY2015–FY2016: 0.849) while the "
+        "priority scheme on the timeline names categories rather than every removable person."
     ),
     "court receipts (initial)": (
         "Fitted on FY2014–FY2018 through `nta_filed_share` (their sum). Releases for lack "
         "of custody, OFO and CBP One parole, and the filing lag carry the FY2019 surge into "
-        "FY2020, but not enough: FY2020 is −27% (filings of MPP and FY2019 family releases "
-        "ran longer than the assumed 2–8 months). FY2024 is −33%: the published 1.8 million "
+        "FY2020, but not enough: FY2020 is low (filings of MPP and FY2019 family releases "
+        "ran longer than the assumed 2–8 months). FY2024 is low: the published 1.8 million "
         "includes DHS's filings of the 2021–2023 parolees' notices, while the model files a "
         "fitted share at a short lag and composition after FY2019 is FY2019's."
     ),
     "court completions": (
         "Fitted: completions per judge are EOIR's FY2014–FY2018 completions ÷ judges (mean "
-        "532); judges by date from the shipped table. FY2019 is at the edge (−25%): "
+        "532); judges by date from the shipped table. FY2019 is at the edge: "
         "productivity rose under 2018's case-completion quotas, which the fit years do not "
-        "show. FY2021 (+25%, TRAC's count) is at the edge the other way: hearings resumed "
+        "show. FY2021 is at the edge the other way: hearings resumed "
         "more slowly than the assumed 40–70% of the non-detained docket."
     ),
     "credible fear cases": (
@@ -101,28 +101,29 @@ EXPLAIN: dict[str, str] = {
         "from them): a check that the pathways lose no case."
     ),
     "court cases pending, end of fiscal year": (
-        "A stock: receipts less completions, from FY2013's published count. FY2016 (+26%) "
-        "is the FY2015–FY2016 receipts running above EOIR's (+21–22%: the fitted filing share "
-        "is one number for five years). Every predicted year FY2019–FY2024 is within ±15%."
+        "A stock: receipts less completions, from FY2013's published count. FY2016 "
+        "is the FY2014–FY2016 receipts running above EOIR's (the fitted filing share "
+        "is one number for five years). Every predicted year FY2019–FY2024 is within ±20%: "
+        "receipts run low after FY2019, and so do completions at the fitted rate per judge."
     ),
     "ICE detention, average daily population": (
-        "Starts from FY2013's published average (FY2014's row); FY2015 (+44%) is the model "
+        "Starts from FY2013's published average (FY2014's row); FY2015 is the model "
         "holding the funded beds full while ICE's population fell in FY2015 after the 2014 "
         "family surge (funded beds for FY2014–FY2015 are FY2017's, the nearest row). FY2020 "
-        "(−20%): the pandemic limit (40–75% of the beds) applies from April 2020, deeper than "
+        "is low: the pandemic limit (40–75% of the beds) applies from April 2020, deeper than "
         "ICE's average over the whole year shows."
     ),
     "MPP returns, cumulative": (
         "`return_uptake` was set on the earlier pipeline; MPP's uptake and scope are being "
-        "reworked (issue 19). 2019-12 is −21%: with the fitted expedited removal use higher, "
+        "reworked (issue 19). 2019-12 and 2020-03 are low: with the fitted expedited "
+        "removal use higher, "
         "fewer cases are bound for section 240 and so for MPP."
     ),
     "MPP enrolments in the month": (
-        "A constant uptake does not follow MPP's uneven rollout by port; 2020-02 sits at the "
-        "edge (+25%)."
+        "A constant uptake does not follow MPP's uneven rollout by port; 2020-02 sits at the edge."
     ),
     "Border Patrol agents": (
-        "The hiring funnel (workforce stage, issue 15) shrinks the force by 2023-02-15 (−6%) "
+        "The hiring funnel (workforce stage, issue 15) shrinks the force by 2023-02-15 "
         "where the published one held near 19,300."
     ),
 }
