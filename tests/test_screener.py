@@ -4,6 +4,7 @@ invalid answer keep every other answer; nothing a person says reaches the server
 
 from __future__ import annotations
 
+import csv
 import logging
 import re
 from html.parser import HTMLParser
@@ -11,7 +12,10 @@ from html.parser import HTMLParser
 import pytest
 from fastapi.testclient import TestClient
 
-from cruce.facts.case import FACT_KINDS
+from cruce.facts import countries
+from cruce.facts.case import FACT_KINDS, iso_country_codes
+from cruce.facts.countries import PATH as COUNTRIES
+from cruce.facts.countries import country_names
 from cruce.facts.questions import LANGUAGES, QuestionError, _question, questions
 from cruce.web.api import app
 
@@ -185,3 +189,35 @@ def test_the_server_logs_no_fact(caplog: pytest.LogCaptureFixture) -> None:
     for value in ("1988-11-20", "LAND_BETWEEN_POES", "1400"):
         assert value not in logged
     assert re.search(r"2025-08-15", logged) is None
+
+
+def test_country_names_cover_every_iso_code_in_both_languages() -> None:
+    names = country_names()
+    assert set(names) == iso_country_codes()
+    assert names["MX"] == {"en": "Mexico", "es": "México"}
+    assert names["US"]["es"] == "Estados Unidos"
+    rows = list(csv.DictReader(COUNTRIES.open(encoding="utf-8")))
+    assert all(row["source"].startswith("Unicode CLDR") for row in rows)
+
+
+def test_the_country_picker_speaks_the_page_language() -> None:
+    spanish = client.get("/screener?lang=es").text
+    assert '<option value="MX">México</option>' in spanish
+    assert '<option value="DE">Alemania</option>' in spanish
+    english = client.get("/screener?lang=en").text
+    assert '<option value="DE">Germany</option>' in english
+    # Sorted as a Spanish reader looks: an accent (Bélgica) does not move a name to the end.
+    order = re.findall(r'<option value="([A-Z]{2})">', spanish.split('id="native_country"')[1])
+    assert order.index("AT") < order.index("BE") < order.index("EG")  # Austria, Bélgica, Egipto
+
+
+def test_a_bad_country_table_names_its_line(tmp_path, monkeypatch) -> None:
+    bad = tmp_path / "countries.csv"
+    bad.write_text("code,name_en,name_es,source\nMX,Mexico,,CLDR\n", "utf-8")
+    monkeypatch.setattr(countries, "PATH", bad)
+    country_names.cache_clear()
+    try:
+        with pytest.raises(countries.CountryError, match="line 2"):
+            country_names()
+    finally:
+        country_names.cache_clear()

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 from cruce.decide.determination import Determination, compare, determine
 from cruce.engine.logic import show
 from cruce.facts.case import CaseError, parse_case
+from cruce.facts.countries import country_names
 from cruce.facts.questions import LANGUAGES, Question, questions
 from cruce.law.timeline import regimes
 from cruce.web.pages import cited
@@ -117,11 +118,16 @@ def language(query: str | None, accept: str | None) -> str:
     return "en"
 
 
-def country_names() -> list[tuple[str, str]]:
-    """ISO 3166-1 codes with their English names, from the tz database's iso3166.tab (tzdata)."""
-    text = resources.files("tzdata").joinpath("zoneinfo/iso3166.tab").read_text("utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    return sorted(((code, name) for code, name in rows), key=lambda row: row[1])
+def countries(lang: str) -> list[tuple[str, str]]:
+    """ISO 3166-1 codes with their names in ``lang`` (facts/countries.csv, from CLDR), sorted
+    by name as a reader of that language looks for it (accents aside)."""
+    names = [(code, words[lang]) for code, words in country_names().items()]
+    return sorted(names, key=lambda row: _unaccented(row[1]))
+
+
+def _unaccented(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass
@@ -189,7 +195,7 @@ def _control(question: Question, lang: str, value: str = "") -> dict[str, Any]:
     every = questions()
     choices: list[tuple[str, str]] = []
     if question.kind in ("country", "countries"):
-        choices = country_names()
+        choices = countries(lang)
     elif question.choices:
         choices = [(v, w[lang]) for v, w in question.choices.items()]
     elif question.kind == "bool":
@@ -384,6 +390,6 @@ def _answer_words(name: str, value: str, lang: str) -> str:
     if question.choices:
         return ", ".join(question.choices.get(v, {}).get(lang, v) for v in value.split(","))
     if question.kind in ("country", "countries"):
-        names = dict(country_names())
-        return ", ".join(names.get(v, v) for v in value.split(","))
+        names = country_names()
+        return ", ".join(names[v][lang] if v in names else v for v in value.split(","))
     return value
