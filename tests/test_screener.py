@@ -4,14 +4,20 @@ invalid answer keep every other answer; nothing a person says reaches the server
 
 from __future__ import annotations
 
+import base64
 import csv
+import html
+import json
 import logging
 import re
 from html.parser import HTMLParser
+from urllib.parse import parse_qs
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from cruce.cli.app import app as cli
 from cruce.facts import countries
 from cruce.facts.case import FACT_KINDS, iso_country_codes
 from cruce.facts.countries import PATH as COUNTRIES
@@ -221,3 +227,39 @@ def test_a_bad_country_table_names_its_line(tmp_path, monkeypatch) -> None:
             country_names()
     finally:
         country_names.cache_clear()
+
+
+@pytest.mark.parametrize("who", list(PEOPLE))
+def test_the_facts_download_is_a_case_file_cruce_explain_reads(who: str, tmp_path) -> None:
+    page, _ = walk(PEOPLE[who], "es")
+    href = html.unescape(re.search(r'id="case-json" href="([^"]+)"', page).group(1))
+    prefix = "data:application/json;base64,"
+    assert href.startswith(prefix)
+    case_file = tmp_path / "case.json"
+    case_file.write_bytes(base64.b64decode(href.removeprefix(prefix)))
+    result = CliRunner().invoke(cli, ["explain", str(case_file), "--json"])
+    assert result.exit_code == 0, result.output
+    explained = {o["question"]: o["outcome"] for o in json.loads(result.output)["outcomes"]}
+    shown = re.findall(r'<p class="code">([A-Z0-9_]+) \(', page)
+    assert shown == list(explained.values())  # the same answers, card by card
+
+
+def test_a_pdf_before_the_result_is_refused_without_printing() -> None:
+    response = client.post(
+        "/screener/pdf", data={"_asked": "was_admitted", "was_admitted": "false"}
+    )
+    assert response.status_code == 422
+    assert "finish the interview" in response.json()["detail"]
+
+
+def test_the_link_to_a_result_holds_the_answers_only_in_its_fragment() -> None:
+    page, _ = walk(HONDURAN_MOTHER, "en")
+    link = html.unescape(re.search(r'id="result-link" href="([^"]+)"', page).group(1))
+    sent, fragment = link.split("#", 1)
+    assert sent == "/screener?lang=en"  # the part a browser sends: no fact
+    answers = parse_qs(fragment)
+    assert answers["native_country"] == ["HN"] and answers["entry_mode"] == ["LAND_BETWEEN_POES"]
+    rebuilt = client.post("/screener?lang=en", data=answers).text  # what the page's script posts
+    assert re.findall(r'<p class="code">[^<]+', rebuilt) == re.findall(
+        r'<p class="code">[^<]+', page
+    )
