@@ -4,7 +4,10 @@ change ask again with the answers kept; an invalid date keeps every other answer
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from pypdf import PdfReader
 
 from cruce.web import browser as cruce_browser
 from test_screener import PEOPLE
@@ -91,4 +94,112 @@ def test_an_invalid_date_keeps_the_answers(chromium, server: str) -> None:
     assert page.locator(".invalid [role=alert]").count() == 1
     assert page.locator("input[type=hidden][name=native_country][value=MX]").count() == 1
     page.get_by_role("button", name="Back").count()  # back exists once something was asked
+    page.close()
+
+
+def _words(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_download_pdf_holds_the_cards_reasons(chromium, server: str) -> None:
+    page = chromium.new_page(accept_downloads=True)
+    walk(page, server, PEOPLE["child"], "es")
+    reasons = page.locator(".cards .why li").all_inner_texts()
+    assert reasons
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Descargar PDF").click()
+    printed = PdfReader(download.value.path()).pages
+    text = _words(" ".join(p.extract_text() for p in printed))
+    for reason in reasons:
+        assert _words(reason.split(" (")[0].lstrip("✓✗? ")) in text, reason
+    assert _words("Deportación acelerada (expedited removal)") in text
+    page.close()
+
+
+def test_a_link_rebuilds_the_result_from_its_fragment_only(chromium, server: str) -> None:
+    page = chromium.new_page()
+    walk(page, server, PEOPLE["mother"], "en")
+    codes = page.locator(".cards .code").all_inner_texts()
+    link = page.locator("#result-link").get_attribute("href")
+    page.close()
+    fresh = chromium.new_page()
+    requests: list[tuple[str, str]] = []
+    fresh.on("request", lambda r: requests.append((r.url, r.post_data or "")))
+    fresh.goto(server + link)
+    fresh.wait_for_selector(".cards[data-rebuilt=fragment]")
+    assert fresh.locator(".cards .code").all_inner_texts() == codes
+    # The facts went in a POST body, never in a URL the server (or its access log) sees.
+    assert all("LAND_BETWEEN_POES" not in url and "HN" not in url for url, _ in requests)
+    assert any("LAND_BETWEEN_POES" in body for _, body in requests)
+    fresh.close()
+
+
+def _focused(page) -> dict[str, str]:
+    return page.evaluate(
+        "() => { const e = document.activeElement; return {tag: e.tagName, "
+        "type: e.type || '', name: e.name || '', value: e.value || '', text: e.innerText || ''}; }"
+    )
+
+
+def _answer_by_keyboard(page, focused: dict[str, str], value: object) -> None:
+    """Set the focused control to ``value`` with keys only: arrows in a radio group or a list,
+    Space on a checkbox, digits in a date field."""
+    name = focused["name"]
+    if focused["type"] == "radio":
+        for _ in range(12):
+            if page.locator(f"input[name={name}][value='{value}']").is_checked():
+                return
+            page.keyboard.press("ArrowDown")
+        raise AssertionError(f"{name}: no radio {value}")
+    if focused["type"] == "checkbox":
+        if focused["value"] == str(value):
+            page.keyboard.press("Space")
+        return
+    if focused["tag"] == "SELECT":
+        target = value[0] if isinstance(value, list) else str(value)
+        for _ in range(300):
+            if page.evaluate("() => document.activeElement.value") == target:
+                return
+            page.keyboard.press("ArrowDown")
+        raise AssertionError(f"{name}: no option {target}")
+    if focused["type"] == "date":
+        year, month, day = str(value).split("-")
+        page.keyboard.type(f"{month}{day}{year}")
+        return
+    page.keyboard.type(str(value))
+
+
+def test_keyboard_only_walk_to_a_result(chromium, server: str) -> None:
+    """The Chicago man's interview done with the keyboard alone: Tab to each control, keys to
+    answer it, Enter on Next, until the result cards show."""
+    person = {**PEOPLE["chicago"], "decide_at": None}  # today's date, as the page proposes
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{server}/screener")
+    answered: set[str] = set()
+    for _ in range(15):
+        if page.locator(".cards").count():
+            break
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            focused = _focused(page)
+            if focused["tag"] == "BUTTON" and focused["text"] == "Next":
+                with page.expect_navigation():
+                    page.keyboard.press("Enter")
+                break
+            name = focused["name"]
+            value = str(person.get(name))
+            # "cannot show any" presence is its checkbox, not the date beside it
+            fits = {"checkbox": focused["value"] == value, "date": value[:1].isdigit()}
+            if (
+                name not in answered
+                and person.get(name) is not None
+                and fits.get(focused["type"], True)
+            ):
+                _answer_by_keyboard(page, focused, person[name])
+                answered.add(name)
+        else:
+            raise AssertionError("Tab never reached Next")
+    assert page.locator(".cards .card").count() == 5
+    assert {"native_country", "entry_mode", "continuous_presence_established_since"} <= answered
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # no sideways scroll
     page.close()
