@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from cruce.decide import spanish
 from cruce.decide.determination import Determination, compare, determine
 from cruce.engine.logic import show
 from cruce.facts.case import CaseError, parse_case
@@ -268,7 +269,8 @@ def _cards(determination: Determination, lang: str) -> list[dict[str, Any]]:
         reasons = [r for r in result.reasons if r.depth <= 1 and r.text]
         reasons.sort(key=lambda r: r.holds is not True)  # the reasons that held decided it
         # The outcome's own words already say what DHS may, must or must not do.
-        sentence = result.text[:1].upper() + result.text[1:]
+        sentence = _said(result.text, spanish.outcome(result), lang)
+        sentence = sentence[:1].upper() + sentence[1:]
         if undecided:
             sentence = WORDS["undecided"][lang]
         cards.append(
@@ -277,10 +279,15 @@ def _cards(determination: Determination, lang: str) -> list[dict[str, Any]]:
                 "sentence": sentence,
                 "code": f"{result.outcome} ({result.modality})",
                 "reasons": [
-                    {"holds": r.holds, "text": r.text, "cites": [cited(c) for c in r.citations]}
+                    {
+                        "holds": r.holds,
+                        "text": _said(r.text, spanish.reason(r), lang),
+                        "cites": [cited(c) for c in r.citations],
+                    }
                     for r in reasons
                 ],
-                "unknown": [_fact_words(f, lang) for f in result.depends_on] + result.unsettled,
+                "unknown": [_fact_words(f, lang) for f in result.depends_on]
+                + [_said(q, spanish.open_question(q), lang) for q in result.unsettled],
                 "would": [
                     (_change_words(c.change, lang), c.outcome)
                     for c in sorted(changes.get(result.question, []), key=lambda c: _rank(c.change))
@@ -288,6 +295,12 @@ def _cards(determination: Determination, lang: str) -> list[dict[str, Any]]:
             }
         )
     return cards
+
+
+def _said(english: str, spanish_words: str | None, lang: str) -> str:
+    """A rule's words in the page's language (English where the catalogue has no Spanish:
+    tests/test_spanish.py keeps that from happening)."""
+    return spanish_words if lang == "es" and spanish_words else english
 
 
 def _regime_label(result: Determination, lang: str) -> str:
