@@ -64,3 +64,8 @@ def test_random_cases_explain_in_spanish(data: dict[str, object]) -> None:
     if facts.get("determination_datetime") in (None, "unknown"):
         facts["determination_datetime"] = "2025-06-10T12:00:00-04:00"
     assert _untranslated(parse_case(facts, "random")) == []
+
+
+def test_the_catalogue_holds_no_text_a_rule_no_longer_states() -> None:
+    stale = sorted(set(spanish.catalogue()) - spanish.required_texts())
+    assert not stale, f"remove these from src/cruce/decide/spanish.yaml: {stale}"
