@@ -24,6 +24,7 @@ from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
@@ -44,7 +45,7 @@ from cruce.simulation.scenario import (
 )
 from cruce.tables.export import write_csv
 from cruce.tables.reader import TableError, read_table
-from cruce.web import dashboard, pages, screener
+from cruce.web import browser, dashboard, pages, screener
 from cruce.web.audit_report import render_report
 from cruce.web.jobs import Busy, Jobs
 from cruce.web.render import STATIC, render
@@ -512,6 +513,29 @@ async def screener_answer(request: Request, lang: str | None = None) -> str:
     answers = {k: [str(v) for v in form.getlist(k)] for k in form}
     chosen = screener.language(lang, request.headers.get("accept-language"))
     return screener.page(answers, lang=chosen)
+
+
+PDF_RESPONSE = {200: {"description": "The result as a PDF", "content": {"application/pdf": {}}}}
+
+
+@app.post("/screener/pdf", response_class=Response, responses=PDF_RESPONSE)
+async def screener_pdf(request: Request, lang: str | None = None) -> Response:
+    """The screener's result for the answers in the form body, printed to PDF by headless
+    Chromium on the server. The answers come in the body and go nowhere else: nothing is
+    stored or logged."""
+    form = await request.form()
+    answers = {k: [str(v) for v in form.getlist(k)] for k in form}
+    chosen = screener.language(lang, request.headers.get("accept-language"))
+    if browser.chromium() is None:
+        raise Problem(503, "PDF unavailable", "this server has no Chromium to print with")
+    try:
+        document = await run_in_threadpool(screener.pdf, answers, chosen)
+    except screener.NotFinished as error:
+        raise Problem(422, "Interview not finished", str(error)) from None
+    disposition = 'attachment; filename="cruce-screener.pdf"'
+    return Response(
+        document, media_type="application/pdf", headers={"Content-Disposition": disposition}
+    )
 
 
 @app.get("/timeline", response_class=HTMLResponse)
