@@ -197,7 +197,7 @@ def _cells(text: str, layout: Layout, file: str) -> pl.DataFrame:
     """The records as text. Every record must sit on its own line with the header's width (a
     quoted line break or a short row is refused with its line)."""
     body = text.split("\n", TITLE_LINES)[TITLE_LINES].replace("\r\n", "\n").removesuffix("\n")
-    lines = pl.Series(body.split("\n")[1:], dtype=pl.String)
+    lines = pl.Series([body], dtype=pl.String).str.split("\n").explode().slice(1)
     widths = lines.str.count_matches("|", literal=True) + 1
     wrong = (widths != len(layout.header)).arg_true()
     if len(wrong):
@@ -379,7 +379,9 @@ def _mapped(release: Release) -> pl.DataFrame:
         on="charge",
         how="left",
     )
-    return frame.join(aors().drop("confidence"), on="aor", how="left")
+    frame = frame.join(aors().drop("confidence"), on="aor", how="left")
+    # A million rows hold a few thousand distinct spellings: kept as categories, not copies.
+    return frame.with_columns(pl.col(pl.String).cast(pl.Categorical))
 
 
 def unmapped(mapped: pl.DataFrame) -> pl.DataFrame:
@@ -405,7 +407,7 @@ def unmapped(mapped: pl.DataFrame) -> pl.DataFrame:
 
 def _instant(date: pl.Expr) -> pl.Expr:
     """An M/D/YYYY date as its first instant, US Eastern (the law's dates are in Eastern)."""
-    day = date.str.to_date("%m/%d/%Y", strict=False)
+    day = date.cast(pl.String).str.to_date("%m/%d/%Y", strict=False)
     day = pl.when(day.dt.year().is_between(1900, 2199)).then(day)
     return (
         day.cast(pl.Datetime("us"))
@@ -421,11 +423,16 @@ def refusals(mapped: pl.DataFrame) -> pl.Expr:
         pl.when(pl.col("disposition").is_null())
         .then(pl.lit("no processing disposition recorded"))
         .when(pl.col("meaning").is_null())
-        .then(pl.concat_str(pl.lit("disposition not in the shipped table: "), "disposition"))
+        .then(
+            pl.lit("disposition not in the shipped table: ") + pl.col("disposition").cast(pl.String)
+        )
         .when(pl.col("action") == NOT_AUDITED)
-        .then(pl.concat_str(pl.lit("no rule of the audit reads this disposition: "), "meaning"))
+        .then(
+            pl.lit("no rule of the audit reads this disposition: ")
+            + pl.col("meaning").cast(pl.String)
+        )
         .when(date.is_not_null() & _instant(date).is_null())
-        .then(pl.concat_str(pl.lit("apprehension date is not a date in 1900-2199: "), date))
+        .then(pl.lit("apprehension date is not a date in 1900-2199: ") + date.cast(pl.String))
     )
 
 
@@ -620,12 +627,9 @@ def findings_by_record(
     for kind in record_findings():
         rows = context.filter((pl.col("action") == kind.action.value) & kind.rows.fill_null(False))
         outcome = (
-            findings.filter(pl.col("question").cast(pl.String) == kind.question)
+            findings.filter(pl.col("question") == kind.question)
             .group_by("row")
-            .agg(
-                _worst(),
-                pl.col("needs_review_facts").cast(pl.String).drop_nulls().first(),
-            )
+            .agg(_worst(), pl.col("needs_review_facts").drop_nulls().first())
         )
         hits = rows.join(outcome, left_on=ROW, right_on="row", how="left").select(
             pl.col(ROW).alias("row"),
@@ -792,3 +796,17 @@ def consulate_summary(audit: ReleaseAudit, country: str = "MX") -> dict[str, pl.
         rows.group_by("finding", "fiscal_year", "status").len("rows").sort("finding", "fiscal_year")
     )
     return tables
+
+
+def is_release(path: Path) -> bool:
+    """Whether the file's header line (after the title lines) is an ICE release layout's."""
+    try:
+        with Path(path).open("rb") as raw:
+            gzipped = raw.read(2) == b"\x1f\x8b"
+        opener = gzip.open if gzipped else open
+        with opener(path, "rb") as stream:
+            lines = [stream.readline() for _ in range(TITLE_LINES + 1)]
+    except (OSError, EOFError, zlib.error):
+        return False
+    header = lines[-1].decode("utf-8-sig", "replace").rstrip("\r\n").split("|")
+    return tuple(_unquote(name) for name in header) in {lay.header for lay in LAYOUTS.values()}
