@@ -41,6 +41,8 @@ REDACTION = r"^\(B\)\(\d\)"
 """A FOIA exemption marker (5 U.S.C. 552(b)(6), (b)(7)(C), (b)(7)(E)...): withheld, so unknown."""
 EASTERN = "America/New_York"
 NOT_AUDITED = "NOT_AUDITED"
+MAX_INFLATED_BYTES = 512 * 2**20
+"""A release unzipped may be up to 512 MiB (a year of removals is about 50 MiB)."""
 MAX_UNMAPPED_ROWS = 50
 """Row numbers listed per unmapped spelling (all are counted)."""
 
@@ -148,12 +150,22 @@ def read_release(path: str | Path, data: bytes | None = None, layout: str | None
 
 
 def _inflate(data: bytes, file: str) -> bytes:
+    """The file's bytes, gunzipped if gzip; refuses more than ``MAX_INFLATED_BYTES`` (a small
+    upload must not expand without bound)."""
     if data[:2] != b"\x1f\x8b":
         return data
+    inflater = zlib.decompressobj(wbits=31)
     try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as error:
+        out = inflater.decompress(data, MAX_INFLATED_BYTES + 1)
+    except zlib.error as error:
         raise TableError(file, f"not a readable gzip file: {error}") from None
+    if len(out) > MAX_INFLATED_BYTES:
+        raise TableError(
+            file, f"the file expands to more than {MAX_INFLATED_BYTES:,} bytes once unzipped"
+        )
+    if not inflater.eof:
+        raise TableError(file, "not a readable gzip file: it ends before its last block")
+    return out
 
 
 def _text(data: bytes, file: str) -> str:
