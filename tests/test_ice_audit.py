@@ -141,3 +141,33 @@ def test_the_cli_refuses_an_unknown_layout(tmp_path: Path) -> None:
     sample = str(DATA / "ice_removals_sample.psv.gz")
     result = CliRunner().invoke(app, ["audit", sample, "--layout", "ice-detainers"])
     assert result.exit_code != 0 and "ice-removals, ice-arrests" in result.output
+
+
+def test_the_audit_page_takes_a_gzip_release_in_chromium(server: str) -> None:
+    """The release uploaded with the page's form, as ICE publishes it: the report comes back."""
+    from playwright.sync_api import sync_playwright
+
+    from cruce.web import browser as cruce_browser
+
+    with sync_playwright() as playwright:
+        browser = cruce_browser.launch(playwright)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{server}/audit")
+        assert "psv.gz" in page.content() and 'lang="es"' in page.content()
+        page.get_by_label("ICE release").set_input_files(DATA / "ice_removals_sample.psv.gz")
+        page.get_by_role("button", name="Audit").click()
+        page.wait_for_selector("#record-findings")
+        assert page.locator("text=ER_ON_A_CHARGE_NOT_AN_ER_GROUND").count() >= 1
+        assert page.locator("text=ice-removals").count() >= 1
+        page.wait_for_selector(".main-svg")  # the charts were drawn
+        browser.close()
+
+
+def test_the_audit_api_refuses_a_broken_gzip_release() -> None:
+    from fastapi.testclient import TestClient
+
+    from cruce.web.api import app as web
+
+    data = (DATA / "ice_removals_sample.psv.gz").read_bytes()
+    response = TestClient(web).post("/audit", files={"file": ("cut.psv.gz", data[:-40])})
+    assert response.status_code == 422 and "gzip" in response.json()["detail"]
