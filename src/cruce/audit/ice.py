@@ -37,8 +37,11 @@ from cruce.tables.reader import ROW, Column, TableError, read_table
 TITLE_LINES = 5
 """Agency unit, handling marking, FOIA number, a blank line, the table title."""
 FIRST_RECORD_LINE = TITLE_LINES + 2
-REDACTION = r"^\(B\)\(\d\)"
-"""A FOIA exemption marker (5 U.S.C. 552(b)(6), (b)(7)(C), (b)(7)(E)...): withheld, so unknown."""
+REDACTION = "(B)("
+"""How a FOIA exemption marker starts (5 U.S.C. 552(b)(6), (b)(7)(C), (b)(7)(E)...): withheld,
+so unknown."""
+UNKNOWN_CELL = "(?i)^(unknown)?$"
+"""An empty cell, or one saying unknown in any case."""
 EASTERN = "America/New_York"
 NOT_AUDITED = "NOT_AUDITED"
 MAX_INFLATED_BYTES = 512 * 2**20
@@ -56,6 +59,15 @@ class Layout:
     disposition: str
     charge: str | None = None
     method: str | None = None
+
+    @property
+    def read(self) -> tuple[str, ...]:
+        """The columns the audit reads (the others are counted, never read)."""
+        named = (self.disposition, self.charge, self.method)
+        return (*COMMON, *(name for name in named if name))
+
+
+COMMON = ("Area of Responsibility", "Apprehension Date", "Citizenship")
 
 
 LAYOUTS = {
@@ -209,17 +221,11 @@ def _cells(text: str, layout: Layout, file: str) -> pl.DataFrame:
     """The records as text. Every record must sit on its own line with the header's width (a
     quoted line break or a short row is refused with its line)."""
     body = text.split("\n", TITLE_LINES)[TITLE_LINES].replace("\r\n", "\n").removesuffix("\n")
-    lines = pl.Series([body], dtype=pl.String).str.split("\n").explode().slice(1)
-    widths = lines.str.count_matches("|", literal=True) + 1
-    wrong = (widths != len(layout.header)).arg_true()
-    if len(wrong):
-        index = int(wrong[0])
-        raise TableError(
-            file,
-            f"the record has {int(widths[index])} fields but the header has "
-            f"{len(layout.header)} (a quoted line break or a missing field)",
-            row=index + FIRST_RECORD_LINE,
-        )
+    records = body.count("\n")
+    # Every line the header's width has exactly this many separators in all; only a file that
+    # does not is searched line by line for the first record that is off.
+    if body.count("|") != (len(layout.header) - 1) * (records + 1):
+        _wrong_width(body, layout, file)
     frame = pl.read_csv(
         body.encode("utf-8"),
         separator="|",
@@ -227,26 +233,37 @@ def _cells(text: str, layout: Layout, file: str) -> pl.DataFrame:
         truncate_ragged_lines=False,
         quote_char='"',
     )
-    if frame.height != len(lines):
-        raise TableError(file, f"read {frame.height} records from {len(lines)} lines")
+    if frame.height != records:
+        raise TableError(file, f"read {frame.height} records from {records} lines")
     return frame.with_row_index(ROW, offset=FIRST_RECORD_LINE).with_columns(
         pl.col(ROW).cast(pl.Int64)
     )
 
 
+def _wrong_width(body: str, layout: Layout, file: str) -> None:
+    lines = pl.Series([body], dtype=pl.String).str.split("\n").explode()
+    widths = lines.str.count_matches("|", literal=True) + 1
+    wrong = (widths != len(layout.header)).arg_true()
+    index = int(wrong[0])
+    raise TableError(
+        file,
+        f"the record has {int(widths[index])} fields but the header has "
+        f"{len(layout.header)} (a quoted line break, a '|' in a cell or a missing field)",
+        row=index + FIRST_RECORD_LINE - 1,
+    )
+
+
 def _unredacted(cells: pl.DataFrame, layout: Layout) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Redacted and empty cells become unknown (null); the redactions are counted per column."""
-    stripped = [pl.col(name).str.strip_chars() for name in layout.header]
-    redacted = cells.select(
-        s.str.contains(REDACTION).fill_null(False).sum().alias(n)
-        for s, n in zip(stripped, layout.header, strict=True)
-    ).row(0, named=True)
+    """Redacted and empty cells of the columns the audit reads become unknown (null); the
+    redactions are counted in every column."""
+    marked = {name: pl.col(name).str.starts_with(REDACTION) for name in layout.header}
+    redacted = cells.select(m.fill_null(False).sum().alias(n) for n, m in marked.items()).row(
+        0, named=True
+    )
     unknown = [
-        pl.when(s.str.contains(REDACTION) | (s == "") | (s.str.to_uppercase() == "UNKNOWN"))
-        .then(None)
-        .otherwise(s)
-        .alias(n)
-        for s, n in zip(stripped, layout.header, strict=True)
+        pl.when(marked[n] | text.str.contains(UNKNOWN_CELL)).then(None).otherwise(text).alias(n)
+        for n in layout.read
+        for text in [pl.col(n).str.strip_chars()]
     ]
     return cells.with_columns(unknown), {k: int(v) for k, v in redacted.items() if v}
 
@@ -472,6 +489,8 @@ def caseload(mapped: pl.DataFrame) -> pl.DataFrame:
         "action",
         _instant(pl.col("apprehension_date")).alias(AT),
         *(facts[name].cast(POLARS_TYPES[KINDS[name]]).alias(name) for name in STATED[1:]),
+        "iso_code",
+        "ground",
     )
 
 
@@ -501,7 +520,6 @@ STATED = (
     "referred_for_credible_fear",
 )
 """The caseload columns a release can fill; every other fact is unknown in every row."""
-KEY = "__pattern"
 KINDS = {**FACT_KINDS, "referred_for_credible_fear": FactKind.BOOL}
 
 
@@ -521,32 +539,37 @@ def judge(rows: pl.DataFrame) -> pl.DataFrame:
     """Findings for a release caseload, each action at its own instant. The records state only a
     few facts and the law changes only on its dated boundaries, so rows alike in both are judged
     once (one representative each) and the findings given to every row of the pattern."""
-    if rows.is_empty():
-        return audit_frame(rows)
-    keyed = rows.with_columns(
-        pl.concat_str(
-            _intervals(pl.col(AT)).cast(pl.String),
-            *(_key_part(c) for c in STATED),
-            separator="|",
-        ).alias(KEY)
-    )
-    patterns = keyed.unique(subset=KEY, keep="first", maintain_order=True)
-    judged = audit_frame(_with_every_fact(patterns.drop(KEY)))
+    keyed = rows.with_columns(_intervals(pl.col(AT)).alias(INTERVAL))
+    patterns = keyed.unique(subset=PATTERN, keep="first", maintain_order=True)
+    judged = audit_frame(_with_every_fact(patterns.drop(INTERVAL, *SOURCES)))
     text = ("explanation", "citations", "needs_review_facts", "outcome", "question")
     judged = judged.with_columns(pl.col(c).cast(pl.Categorical) for c in text)
-    judged = judged.join(patterns.select(pl.col(ROW).alias("row"), KEY), on="row").drop(
-        "row", "case_id", AT, "regime"
+    judged = (
+        judged.drop("case_id", AT, "regime", "action")
+        .join(patterns.select(pl.col(ROW).alias("row"), *PATTERN), on="row", how="inner")
+        .drop("row")
     )
-    every = keyed.select(pl.col(ROW).alias("row"), AT, KEY)
-    findings = every.join(judged, on=KEY, how="inner").drop(KEY)
+    every = keyed.select(pl.col(ROW).alias("row"), AT, *PATTERN)
+    findings = every.join(judged, on=PATTERN, how="inner", nulls_equal=True).drop(
+        INTERVAL, *PATTERN[2:]
+    )
     return findings.sort("row", "finding")
 
 
-def _key_part(column: str) -> pl.Expr:
-    value = pl.col(column)
-    if column in ("nationalities", "inadmissibility_grounds"):
-        value = value.list.sort().list.join(";")
-    return value.cast(pl.String).fill_null("?")
+INTERVAL = "__interval"
+SOURCES = ("iso_code", "ground")
+"""The record's own cells the list facts are made of (nationalities, inadmissibility grounds)."""
+PATTERN = (
+    INTERVAL,
+    "action",
+    *SOURCES,
+    "was_admitted",
+    "prior_removal_order_exists",
+    "reentered_illegally_after_removal",
+    "referred_for_credible_fear",
+)
+"""What makes two rows alike for the law: the stretch of law and every fact stated (the list
+facts through the cells they are made of)."""
 
 
 # --- the findings the records can support --------------------------------------------------------
