@@ -628,7 +628,14 @@ def simulate(
     """Run the enforcement pipeline for a scenario (or two, side by side) with uncertainty."""
     from cruce.simulation import montecarlo as mc
     from cruce.simulation.inputs import MissingInput
-    from cruce.simulation.report import SimulationRun, comparison, write
+    from cruce.simulation.report import (
+        SimulationRun,
+        comparison,
+        hiring_comparison,
+        hiring_differences,
+        hiring_figure,
+        write,
+    )
     from cruce.simulation.scenario import ScenarioError, load_scenario
 
     if not 1 <= len(scenarios) <= 2:
@@ -657,8 +664,10 @@ def simulate(
             runs.append(SimulationRun(scenario, prepared, evidence, results))
     where = scheduler or (f"LocalCluster({workers} workers)" if workers else "in process")
     run_ids = write(runs, out, where)
-    _screenshot(out / "simulation.html", out / "simulation.png", height=1120)
+    _screenshot(out / "simulation.html", out / "simulation.png", height=1470)
+    _write_figure(hiring_figure(runs), out / "hiring.html", out / "hiring.png")
     _print_simulation(comparison(runs), run_ids, out)
+    _print_hiring(hiring_comparison(runs), hiring_differences(runs), out)
 
 
 def _print_simulation(table, run_ids: dict[str, str], out: Path) -> None:
@@ -672,6 +681,26 @@ def _print_simulation(table, run_ids: dict[str, str], out: Path) -> None:
         f"Bands and summaries: {out}/*-bands.csv, *-summary.csv — charts: {out}/simulation.html"
         f" (.png) — store: {out}/cruce.duckdb, runs {', '.join(run_ids.values())}"
     )
+
+
+def _print_hiring(table, changed, out: Path) -> None:
+    """Years to each agency's 2017 target, applicants and cost, scenario by scenario; with two
+    scenarios, what the first's hiring changes against the second's, replicate by replicate."""
+    if table.is_empty():
+        return
+    titles = [(table, "Hiring toward the 2017 targets: median (5%–95%) over replicates")]
+    if changed is not None:
+        titles.append(
+            (changed, "What the hiring changes: first scenario minus second, paired replicates")
+        )
+    for frame, title in titles:
+        view = Table(title=title)
+        for column in frame.columns:
+            view.add_column(column.replace("_", " "))
+        for row in frame.iter_rows():
+            view.add_row(*("" if cell is None else str(cell) for cell in row))
+        console.print(view)
+    console.print(f"Hiring: {out}/*-hiring.csv — chart: {out}/hiring.html (.png)")
 
 
 @app.command()
@@ -800,6 +829,12 @@ def serve(
             help="Proxies whose X-Forwarded-For is trusted (comma-separated); none by default."
         ),
     ] = None,
+    header_timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a client has to send a request's headers.")
+    ] = 10.0,
+    body_timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a client has to send a request's body.")
+    ] = 60.0,
 ) -> None:
     """Start the HTTP API and the pages (the audit page is at /audit)."""
     import os
@@ -815,14 +850,17 @@ def serve(
         )
     names = {*LOOPBACK, *(allowed_host or []), *([host] if host not in ("0.0.0.0", "::") else [])}
     os.environ["CRUCE_ALLOWED_HOSTS"] = ",".join(sorted(n.lower() for n in names))
+    os.environ["CRUCE_HEADER_TIMEOUT_S"] = str(header_timeout)
+    os.environ["CRUCE_BODY_TIMEOUT_S"] = str(body_timeout)
     console.print(
         f"Cruce on http://{host}:{port}/screener  (pages: /screener /scenarios /audit /timeline "
         "/rules /sources; API schema at /openapi.json)"
     )
     # No access log: paths carry no case facts, but a log of who audited what is not ours to keep.
     # Forwarded headers are trusted only from the proxies named, so X-Forwarded-For cannot pick
-    # the address the rate limit counts. An idle keep-alive connection is closed after 5 s, and
-    # past 200 open connections or tasks a request is answered 503.
+    # the address the rate limit counts. An idle keep-alive connection is closed after 5 s, a
+    # request slower than the header/body timeouts is cut (web/server.py), and past 200 open
+    # connections or tasks a request is answered 503.
     uvicorn.run(
         "cruce.web.api:app",
         host=host,
@@ -831,6 +869,7 @@ def serve(
         access_log=False,
         proxy_headers=forwarded_allow_ips is not None,
         forwarded_allow_ips=forwarded_allow_ips,
+        http="cruce.web.server:DeadlineH11Protocol",
         timeout_keep_alive=5,
         limit_concurrency=200,
     )

@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, File, Request, UploadFile
+from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -97,7 +97,7 @@ PROBLEMS = {
         (415, "Unsupported file type"),
         (422, "Invalid input: the detail names the field"),
         (429, "Too many requests from this address (Retry-After)"),
-        (503, "Too many simulations waiting: try again later"),
+        (503, "Too many simulations waiting, or heavy requests running: try again later"),
     )
 }
 
@@ -229,6 +229,13 @@ def _problem_response(status: int, title: str, detail: str, **headers: str) -> J
     return response
 
 
+# Requests that take seconds and hundreds of MB (exposure, audits): at most this many run at
+# once (one per core by default, ``CRUCE_HEAVY_AT_ONCE``); more are answered 503 + Retry-After
+# rather than queued, so six of them cannot take the machine's memory together.
+HEAVY_REQUESTS = frozenset({("POST", "/v1/exposure"), ("POST", "/v1/audits"), ("POST", "/audit")})
+HEAVY_AT_ONCE = int(os.environ.get("CRUCE_HEAVY_AT_ONCE", str(os.cpu_count() or 1)))
+
+
 class _TooLarge(Exception):
     """A request body grew past MAX_BODY_BYTES while being read."""
 
@@ -240,6 +247,7 @@ class Guard:
     def __init__(self, inner) -> None:
         self.inner = inner
         self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+        self.heavy_running = 0  # one event loop per process: a plain counter is safe
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -268,9 +276,28 @@ class Guard:
                 "Request too large",
                 f"the body is {int(length):,} bytes; the limit is {MAX_BODY_BYTES:,}",
             )
+        heavy = (scope["method"], scope["path"]) in HEAVY_REQUESTS
+        if refusal is None and heavy and self.heavy_running >= HEAVY_AT_ONCE:
+            refusal = _problem_response(
+                503,
+                "Busy",
+                f"{HEAVY_AT_ONCE} exposure or audit requests are running; try again shortly",
+                **{"Retry-After": "5"},
+            )
         if refusal is not None:
             await refusal(scope, receive, send)
             return
+        if heavy:
+            self.heavy_running += 1
+            try:
+                await self._guarded(scope, receive, send)
+            finally:
+                self.heavy_running -= 1
+        else:
+            await self._guarded(scope, receive, send)
+
+    async def _guarded(self, scope, receive, send) -> None:
+        """The request with its body counted, the headers added and any error made a problem."""
         received, started = 0, False
 
         async def counted_receive():
@@ -430,15 +457,35 @@ def _audit_upload(upload: UploadFile) -> tuple[Any, list[str], Any]:
     return audit_frame(table), absent, table
 
 
+# Findings in one answer at most; the rest by posting the file again with ``offset`` (nothing
+# is kept between requests, so there is no cursor to hold).
+FINDINGS_PAGE = 1_000
+MAX_FINDINGS_PAGE = 10_000
+
+
 @app.post("/v1/audits")
-def post_audit(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008
-    """Audit a caseload (CSV or Parquet): the findings, as JSON. Nothing is stored."""
+def post_audit(
+    file: UploadFile = File(...),  # noqa: B008
+    offset: int = Query(0, ge=0, description="First finding to return (0-based)"),
+    limit: int = Query(FINDINGS_PAGE, ge=1, le=MAX_FINDINGS_PAGE, description="Findings to return"),
+) -> dict[str, Any]:
+    """Audit a caseload (CSV or Parquet): the count of every finding, and one page of the
+    findings as JSON; post the same file with ``offset=next_offset`` for the next page.
+    Nothing is stored."""
     findings, absent, table = _audit_upload(file)
+    page = findings.slice(offset, limit)
+    following = offset + page.height
+    counts = findings.group_by("finding", "severity").len("findings").sort("finding", "severity")
     return {
         "rows": table.height,
         "absent_columns": absent,
-        "findings": findings.with_columns(
-            findings.get_column("action_instant").dt.to_string("%Y-%m-%dT%H:%M:%S%z")
+        "findings_total": findings.height,
+        "summary": counts.to_dicts(),
+        "offset": offset,
+        "limit": limit,
+        "next_offset": following if following < findings.height else None,
+        "findings": page.with_columns(
+            page.get_column("action_instant").dt.to_string("%Y-%m-%dT%H:%M:%S%z")
         ).to_dicts(),
         "notice": NOTICE,
     }
