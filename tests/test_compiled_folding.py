@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from conftest import case_data, instants
+from cruce.decide.determination import determine_frame
 from cruce.engine.logic import (
     EASTERN,
     VARIES,
@@ -18,7 +23,7 @@ from cruce.engine.logic import (
     _eastern_transitions,
     eastern_date_expr,
 )
-from cruce.facts.case import fact
+from cruce.facts.case import CaseError, cases_frame, coded, fact, parse_case
 from cruce.law.expedited_removal import cuba_air_regulatory_exception
 from cruce.law.timeline import LawAt, LawPerRow
 
@@ -77,3 +82,17 @@ def test_folded_and_or_keep_kleene_semantics_over_rows() -> None:
 def test_the_law_per_row_is_never_folded() -> None:
     per_row = LawPerRow("determination_datetime")
     assert InForce("cuban_exception_air", "per row").fixed(per_row) is VARIES
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(many=st.lists(case_data, min_size=2, max_size=40), at=instants)
+def test_coded_frames_get_the_same_answers(many: list[dict], at) -> None:
+    """Enum and set facts as codes (coded) decide exactly as the text columns do."""
+    frame = cases_frame([parse_case(d) for d in many])
+    assert determine_frame(coded(frame), at).equals(determine_frame(frame, at))
+
+
+def test_a_value_that_is_no_code_is_refused_with_the_valid_codes() -> None:
+    frame = pl.DataFrame({"entry_mode": ["AIR_AT_POE", "BY_BALLOON"]})
+    with pytest.raises(CaseError, match=r"'entry_mode': 'BY_BALLOON' is not a valid code; valid: "):
+        coded(frame)

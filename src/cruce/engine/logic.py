@@ -309,25 +309,31 @@ _FIRST_DAY, _END_DAY = dt.date(1950, 1, 1), dt.date(2080, 1, 1)
 
 def _eastern_transitions() -> tuple[list[dt.datetime], list[dt.timedelta]]:
     """US Eastern UTC-offset changes 1950–2080 (from the tz database) and the offset in force
-    from each (the first: before any change)."""
-    day = dt.datetime.combine(_FIRST_DAY, dt.time(12), dt.UTC)
+    from each (the first: before any change). Weeks are stepped through (changes are months
+    apart) and a week with a change is bisected to the hour."""
+    start = dt.datetime.combine(_FIRST_DAY, dt.time(12), dt.UTC)
     end = dt.datetime.combine(_END_DAY, dt.time(0), dt.UTC)
-    one_day, one_hour = dt.timedelta(days=1), dt.timedelta(hours=1)
+    week, one_hour = dt.timedelta(days=7), dt.timedelta(hours=1)
 
     def offset(instant: dt.datetime) -> dt.timedelta:
         return instant.astimezone(EASTERN).utcoffset() or dt.timedelta(0)
 
-    current = offset(day)
+    current = offset(start)
     changes, offsets = [], [current]
+    day = start
     while day < end:
-        if offset(day + one_day) != current:
-            hour = day
-            while offset(hour + one_hour) == current:
-                hour += one_hour
-            current = offset(hour + one_hour)
-            changes.append(hour + one_hour)
+        if offset(day + week) != current:
+            low, high = day, day + week  # offset(low) == current != offset(high)
+            while high - low > one_hour:
+                middle = low + (high - low) // 2
+                middle = middle.replace(minute=0, second=0, microsecond=0)
+                if middle <= low:
+                    middle = low + one_hour
+                low, high = (middle, high) if offset(middle) == current else (low, middle)
+            current = offset(high)
+            changes.append(high)
             offsets.append(current)
-        day += one_day
+        day += week
     return changes, offsets
 
 
@@ -342,18 +348,15 @@ def _eastern_offsets() -> pl.Series:
     """
     changes, offsets = _eastern_transitions()
     behind = {-dt.timedelta(hours=_SAMPLE_HOUR), -dt.timedelta(hours=_SAMPLE_HOUR + 1)}
-    if set(offsets) - behind or any(c.hour == _SAMPLE_HOUR for c in changes):
+    if set(offsets) - behind or any(c.hour == _SAMPLE_HOUR or c.minute for c in changes):
         raise AssertionError("US Eastern offsets are not what the day table assumes")
-    days = (_END_DAY - _FIRST_DAY).days
-    values, position = [], 0
-    for index in range(days):
-        sample = dt.datetime.combine(
-            _FIRST_DAY + dt.timedelta(days=index), dt.time(_SAMPLE_HOUR), dt.UTC
-        )
-        while position < len(changes) and changes[position] <= sample:
-            position += 1
-        values.append(int(offsets[position].total_seconds()) * 1_000_000)
-    return pl.Series(values, dtype=pl.Int64)
+    first = dt.datetime.combine(_FIRST_DAY, dt.time(_SAMPLE_HOUR), dt.UTC)
+    samples = pl.datetime_range(
+        first, first + dt.timedelta(days=(_END_DAY - _FIRST_DAY).days - 1), "1d", eager=True
+    )
+    index = pl.Series(changes, dtype=pl.Datetime("us", "UTC")).search_sorted(samples, "right")
+    micros = pl.Series([int(o.total_seconds()) * 1_000_000 for o in offsets], dtype=pl.Int64)
+    return micros.gather(index)
 
 
 def eastern_date_expr(instants: pl.Expr) -> pl.Expr:
