@@ -8,6 +8,8 @@ rules_frozen_at: null                # an instant: decide every month under the 
 start: 2016-10                       # first month (YYYY-MM)
 months: 96                           # horizon
 returns_to_mexico: mpp               # mpp | part_h_as_directed
+mexico_acceptance: refused           # refused | 2019_terms | unlimited (part_h_as_directed)
+port_capacity: 2019_ports            # 2019_ports | unlimited (part_h_as_directed)
 replicates: 200
 seed: 2017
 inputs:
@@ -83,6 +85,10 @@ class Scenario(BaseModel):
     start: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     months: int = Field(ge=1, le=600)
     returns_to_mexico: Literal["mpp", "part_h_as_directed"] = "mpp"
+    # Part H's two bounds (simulation/mpp.py): whether, and on what terms, Mexico takes
+    # non-Mexicans while Part H alone applies; and what the ports can process.
+    mexico_acceptance: Literal["refused", "2019_terms", "unlimited"] = "refused"
+    port_capacity: Literal["2019_ports", "unlimited"] = "2019_ports"
     replicates: int = Field(default=200, ge=1, le=100_000)
     seed: int = Field(default=2017, ge=0)
     inputs: Inputs = Inputs()
