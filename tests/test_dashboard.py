@@ -93,6 +93,38 @@ def test_dashboard_runs_and_compares_two_scenarios_in_chromium(server: str, tmp_
         chromium.close()
 
 
+def _exposed_in_2019(page) -> int:
+    row = page.locator("#exposure-table tr", has_text="2019-08-01")
+    return int(row.locator("td").first.inner_text().replace(",", ""))
+
+
+def test_dashboard_exposure_follows_its_assumption_controls(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = browser.launch(playwright)
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{server}/scenarios")
+        documentable = page.get_by_label("Share can document continuous presence", exact=False)
+        assert documentable.input_value() == "0.5"  # the default, shown, not hidden
+        page.get_by_label("Synthetic persons").select_option("20000")
+        exposed = {}
+        for share in ("0.2", "1"):
+            documentable.fill(share)
+            page.get_by_role("button", name="Compute exposure").click()
+            page.locator("#exposure-status", has_text="Done").wait_for(timeout=60_000)
+            caption = page.inner_text("#exposure-table caption")
+            assert f"share_presence_documentable {share}" in caption
+            exposed[share] = _exposed_in_2019(page)
+        assert exposed["1"] < exposed["0.2"]  # people who can document presence are not exposed
+        assert page.locator("#exposure-chart .main-svg").count() >= 1
+        documentable.fill("1.5")
+        page.get_by_role("button", name="Compute exposure").click()
+        page.locator("#exposure-status", has_text="Error").wait_for(timeout=30_000)
+        assert "share_presence_documentable" in page.inner_text("#exposure-status")
+        chromium.close()
+
+
 def test_a_chunked_body_over_the_limit_is_refused(monkeypatch) -> None:
     import cruce.web.api as api
 

@@ -223,6 +223,49 @@ def test_a_worker_killed_mid_run_loses_nothing() -> None:
     assert np.array_equal(results, expected, equal_nan=True)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_losing_every_worker_loses_nothing(workers: int) -> None:
+    prep, _ = prepared("kelly-2017-as-applied", 24)
+    scenario = small("kelly-2017-as-applied", 24, replicates=200)
+    expected = mc.run_replicates(prep, scenario)
+    killed: list[int] = []
+    with mc.dask_client(workers) as client:
+        pids = list(client.run(os.getpid).values())
+
+        def kill_all_once(_: int) -> None:
+            if not killed:
+                for pid in pids:
+                    os.kill(pid, signal.SIGKILL)
+                killed.extend(pids)
+
+        results = mc.run_replicates(prep, scenario, client, kill_all_once)
+        assert set(killed).isdisjoint(client.run(os.getpid).values())
+    assert np.array_equal(results, expected, equal_nan=True)
+
+
+def test_a_cluster_that_stays_down_finishes_in_process(monkeypatch, caplog) -> None:
+    monkeypatch.setattr(mc, "WORKER_WAIT_S", 2.0)
+    prep, _ = prepared("kelly-2017-as-applied", 24)
+    scenario = small("kelly-2017-as-applied", 24, replicates=100)
+    expected = mc.run_replicates(prep, scenario)
+    with mc.dask_client(1) as client:
+        pids = list(client.run(os.getpid).values())
+        done: list[int] = []
+
+        def take_the_cluster_down(count: int) -> None:
+            if not done:
+                client.cluster.scale(0)
+                for pid in pids:
+                    os.kill(pid, signal.SIGKILL)
+            done.append(count)
+
+        with caplog.at_level("WARNING", logger=mc.__name__):
+            results = mc.run_replicates(prep, scenario, client, take_the_cluster_down)
+    assert sum(done) == 100
+    assert "remaining batches in process" in caplog.text
+    assert np.array_equal(results, expected, equal_nan=True)
+
+
 # --- scenarios ----------------------------------------------------------------------------
 
 

@@ -68,3 +68,35 @@ def test_scenario_parameters_must_be_finite(tmp_path: Path, value: float) -> Non
     path.write_text(yaml.safe_dump(data), encoding="utf-8")  # written as .inf / .nan
     with pytest.raises(ScenarioError, match=r"judges_added_per_year.*finite"):
         load_scenario(path)
+
+
+@pytest.mark.parametrize(
+    "normal",
+    [
+        {"mean": 50, "sd": 1, "low": 900, "high": 1000},  # all the mass far below the range
+        {"mean": 50, "sd": 1e-300, "low": 60, "high": 70},
+        {"mean": 50, "sd": 1, "low": 70, "high": 60},
+    ],
+)
+def test_an_unsampleable_truncated_normal_is_refused_at_load(tmp_path: Path, normal) -> None:
+    import yaml
+
+    from cruce.simulation.scenario import ScenarioError, load_scenario, shipped_scenarios
+
+    data = yaml.safe_load(next(iter(shipped_scenarios().values())))
+    data["parameters"] = {"judges_added_per_year": {"kind": "normal", **normal}}
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"judges_added_per_year.*(of its draws|low < high)"):
+        load_scenario(path)
+
+
+def test_a_truncated_normal_with_mass_inside_draws_inside() -> None:
+    import numpy as np
+
+    from cruce.simulation.parameters import Normal
+
+    normal = Normal.model_validate({"mean": 0, "sd": 1, "low": 2.0, "high": 3.0})  # 2% inside
+    rng = np.random.default_rng(0)
+    draws = [normal.draw(rng) for _ in range(200)]
+    assert all(2.0 <= d <= 3.0 for d in draws)

@@ -725,6 +725,12 @@ def serve(
             help="Proxies whose X-Forwarded-For is trusted (comma-separated); none by default."
         ),
     ] = None,
+    header_timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a client has to send a request's headers.")
+    ] = 10.0,
+    body_timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a client has to send a request's body.")
+    ] = 60.0,
 ) -> None:
     """Start the HTTP API and the pages (the audit page is at /audit)."""
     import os
@@ -740,14 +746,17 @@ def serve(
         )
     names = {*LOOPBACK, *(allowed_host or []), *([host] if host not in ("0.0.0.0", "::") else [])}
     os.environ["CRUCE_ALLOWED_HOSTS"] = ",".join(sorted(n.lower() for n in names))
+    os.environ["CRUCE_HEADER_TIMEOUT_S"] = str(header_timeout)
+    os.environ["CRUCE_BODY_TIMEOUT_S"] = str(body_timeout)
     console.print(
         f"Cruce on http://{host}:{port}/screener  (pages: /screener /scenarios /audit /timeline "
         "/rules /sources; API schema at /openapi.json)"
     )
     # No access log: paths carry no case facts, but a log of who audited what is not ours to keep.
     # Forwarded headers are trusted only from the proxies named, so X-Forwarded-For cannot pick
-    # the address the rate limit counts. An idle keep-alive connection is closed after 5 s, and
-    # past 200 open connections or tasks a request is answered 503.
+    # the address the rate limit counts. An idle keep-alive connection is closed after 5 s, a
+    # request slower than the header/body timeouts is cut (web/server.py), and past 200 open
+    # connections or tasks a request is answered 503.
     uvicorn.run(
         "cruce.web.api:app",
         host=host,
@@ -756,6 +765,7 @@ def serve(
         access_log=False,
         proxy_headers=forwarded_allow_ips is not None,
         forwarded_allow_ips=forwarded_allow_ips,
+        http="cruce.web.server:DeadlineH11Protocol",
         timeout_keep_alive=5,
         limit_concurrency=200,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 from collections.abc import Callable
 
 import numpy as np
@@ -24,6 +25,8 @@ from cruce.simulation.pathways import border_law, interior_law, returnable
 from cruce.simulation.pipeline import METRICS, Prepared, run
 from cruce.simulation.scenario import Scenario
 from cruce.simulation.workforce import agencies, arrests_per_officer_month, directives
+
+LOG = logging.getLogger(__name__)
 
 QUANTILES = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
 
@@ -105,35 +108,97 @@ def run_replicates(
     progress: Callable[[int], None] | None = None,
     replicates: int | None = None,
 ) -> np.ndarray:
-    """All replicates (replicate × metric × month), on a Dask ``client`` if given."""
+    """All replicates (replicate × metric × month), on a Dask ``client`` if given.
+
+    Work lost with a worker is run again; what the cluster still cannot run after
+    ``DASK_ROUNDS`` rounds is run in process, so a run always finishes with the numbers of an
+    undisturbed run (each replicate owns its random stream).
+    """
     count = replicates or scenario.replicates
     results: list[np.ndarray | None] = [None] * count
-    if client is None:
-        for index in range(count):
-            results[index] = replicate(prepared, scenario, index)
-            if progress:
-                progress(1)
-        return np.stack(results)
-    from distributed import as_completed
 
-    # hash=False: a fresh key per call, so a previous call releasing its copy cannot race this one
-    shared = client.scatter(prepared, broadcast=True, hash=False)
-    batches = [range(i, min(i + BATCH, count)) for i in range(0, count, BATCH)]
-    futures = client.map(
-        replicate_batch,
-        [shared] * len(batches),
-        [scenario] * len(batches),
-        batches,
-        pure=False,
-        retries=3,
-    )
-    where = {future.key: batch for future, batch in zip(futures, batches, strict=True)}
-    for future in as_completed(futures):
-        for index, result in zip(where[future.key], future.result(), strict=True):
+    def keep(batch: range, values: list[np.ndarray]) -> None:
+        for index, result in zip(batch, values, strict=True):
             results[index] = result
         if progress:
-            progress(len(where[future.key]))
+            progress(len(batch))
+
+    batches = [range(i, min(i + BATCH, count)) for i in range(0, count, BATCH)]
+    if client is not None:
+        batches = _run_on_dask(client, prepared, scenario, batches, keep)
+    for batch in batches:
+        keep(batch, replicate_batch(prepared, scenario, batch))
     return np.stack(results)
+
+
+# Rounds of resubmission after lost work, and how long a round waits for a worker to take the
+# shared inputs (a LocalCluster's nanny restarts a killed worker in a few seconds).
+DASK_ROUNDS = 3
+WORKER_WAIT_S = 30.0
+
+
+def _lost_work() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean a worker (or its copy of the inputs) is gone, not a failed replicate."""
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
+    from distributed.comm.core import CommClosedError
+
+    return (KilledWorker, CancelledError, CommClosedError, OSError, TimeoutError)
+
+
+def _run_on_dask(
+    client,
+    prepared: Prepared,
+    scenario: Scenario,
+    batches: list[range],
+    keep: Callable[[range, list[np.ndarray]], None],
+) -> list[range]:
+    """Run ``batches`` on the cluster, resubmitting lost ones; return those still lost."""
+    from distributed import as_completed
+
+    lost_work = _lost_work()
+    for round_ in range(DASK_ROUNDS):
+        if not batches:
+            break
+        if round_:
+            LOG.warning(
+                "%d replicate batches were lost with a Dask worker; running them again "
+                "(round %d of %d, then in process)",
+                len(batches),
+                round_ + 1,
+                DASK_ROUNDS,
+            )
+        try:
+            # hash=False: a fresh key per call, so releasing an earlier copy cannot race this one
+            shared = client.scatter(prepared, broadcast=True, hash=False, timeout=WORKER_WAIT_S)
+        except lost_work:
+            continue
+        futures = client.map(
+            replicate_batch,
+            [shared] * len(batches),
+            [scenario] * len(batches),
+            batches,
+            pure=False,
+            retries=1,
+        )
+        where = {future.key: batch for future, batch in zip(futures, batches, strict=True)}
+        lost = []
+        for future in as_completed(futures):
+            try:
+                values = future.result()
+            except lost_work:
+                lost.append(where[future.key])
+                continue
+            keep(where[future.key], values)
+        batches = lost
+    if batches:
+        LOG.warning(
+            "the Dask cluster lost work %d times; running the %d remaining batches in process",
+            DASK_ROUNDS,
+            len(batches),
+        )
+    return batches
 
 
 def bands(results: np.ndarray, prepared: Prepared, scenario: str) -> pl.DataFrame:

@@ -10,6 +10,7 @@ use and kept (``parameters()``).
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from dataclasses import dataclass
 from functools import cache
@@ -87,6 +88,9 @@ class Triangular(_Distribution):
         return self.low, self.high
 
 
+MIN_TRUNCATED_MASS = 0.01
+
+
 class Normal(_Distribution):
     """A normal distribution truncated to [low, high] by redrawing."""
 
@@ -96,14 +100,30 @@ class Normal(_Distribution):
     low: float = float("-inf")
     high: float = float("inf")
 
+    @model_validator(mode="after")
+    def _samplable(self) -> Normal:
+        # Checked here, not in a worker mid-run: redrawing needs a fair share of the mass inside.
+        if not self.low < self.high:
+            raise ValueError(f"need low < high, got low {self.low} and high {self.high}")
+        inside = self._cdf(self.high) - self._cdf(self.low)
+        if inside < MIN_TRUNCATED_MASS:
+            raise ValueError(
+                f"normal(mean {self.mean_:g}, sd {self.sd:g}) puts {inside:.2g} of its draws in "
+                f"[{self.low:g}, {self.high:g}]; at least {MIN_TRUNCATED_MASS:g} is needed — "
+                "move the mean into the range or widen it"
+            )
+        return self
+
+    def _cdf(self, x: float) -> float:
+        return 0.5 * (1 + math.erf((x - self.mean_) / (self.sd * math.sqrt(2))))
+
     def draw(self, rng: np.random.Generator) -> float:
-        for _ in range(1000):
+        # With at least MIN_TRUNCATED_MASS inside, 10,000 misses in a row has odds below 1e-40.
+        for _ in range(10_000):
             value = rng.normal(self.mean_, self.sd)
             if self.low <= value <= self.high:
                 return float(value)
-        raise ValueError(
-            f"normal({self.mean_}, {self.sd}) rarely falls in [{self.low}, {self.high}]"
-        )
+        raise AssertionError("unreachable: the validator guarantees the range can be sampled")
 
     def mean(self) -> float:
         return self.mean_

@@ -95,7 +95,7 @@ PROBLEMS = {
         (415, "Unsupported file type"),
         (422, "Invalid input: the detail names the field"),
         (429, "Too many requests from this address (Retry-After)"),
-        (503, "Too many simulations waiting: try again later"),
+        (503, "Too many simulations waiting, or heavy requests running: try again later"),
     )
 }
 
@@ -227,6 +227,13 @@ def _problem_response(status: int, title: str, detail: str, **headers: str) -> J
     return response
 
 
+# Requests that take seconds and hundreds of MB (exposure, audits): at most this many run at
+# once (one per core by default, ``CRUCE_HEAVY_AT_ONCE``); more are answered 503 + Retry-After
+# rather than queued, so six of them cannot take the machine's memory together.
+HEAVY_REQUESTS = frozenset({("POST", "/v1/exposure"), ("POST", "/v1/audits"), ("POST", "/audit")})
+HEAVY_AT_ONCE = int(os.environ.get("CRUCE_HEAVY_AT_ONCE", str(os.cpu_count() or 1)))
+
+
 class _TooLarge(Exception):
     """A request body grew past MAX_BODY_BYTES while being read."""
 
@@ -238,6 +245,7 @@ class Guard:
     def __init__(self, inner) -> None:
         self.inner = inner
         self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+        self.heavy_running = 0  # one event loop per process: a plain counter is safe
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -266,9 +274,28 @@ class Guard:
                 "Request too large",
                 f"the body is {int(length):,} bytes; the limit is {MAX_BODY_BYTES:,}",
             )
+        heavy = (scope["method"], scope["path"]) in HEAVY_REQUESTS
+        if refusal is None and heavy and self.heavy_running >= HEAVY_AT_ONCE:
+            refusal = _problem_response(
+                503,
+                "Busy",
+                f"{HEAVY_AT_ONCE} exposure or audit requests are running; try again shortly",
+                **{"Retry-After": "5"},
+            )
         if refusal is not None:
             await refusal(scope, receive, send)
             return
+        if heavy:
+            self.heavy_running += 1
+            try:
+                await self._guarded(scope, receive, send)
+            finally:
+                self.heavy_running -= 1
+        else:
+            await self._guarded(scope, receive, send)
+
+    async def _guarded(self, scope, receive, send) -> None:
+        """The request with its body counted, the headers added and any error made a problem."""
         received, started = 0, False
 
         async def counted_receive():

@@ -110,3 +110,69 @@ form.addEventListener('submit', async (event) => {
     statusLine.textContent = 'Error: ' + error.message;
   }
 });
+
+// --- Exposure, with the population's assumptions as controls ---------------------------------
+const exposureForm = document.getElementById('exposure');
+const exposureStatus = document.getElementById('exposure-status');
+const outcomes = [['ER_AVAILABLE', 'expedited removal available', '#b2182b'],
+  ['UNDECIDED', 'undecided (depends on unknown facts)', '#999999']];
+
+function assumptionsGiven() {
+  const given = {};
+  document.querySelectorAll('#exposure .assumption').forEach(input => {
+    given[input.dataset.name] = parseFloat(input.value);
+  });
+  return given;
+}
+
+function drawExposure(answer) {
+  const people = v => Math.round(v).toLocaleString('en-US');
+  const shares = Object.entries(answer.assumptions)
+    .filter(([, v]) => typeof v === 'number').map(([k, v]) => k + ' ' + v).join('; ');
+  const x = answer.headline.map(row => row.point);
+  const traces = outcomes.map(([key, words, colour]) => ({type: 'bar', name: words, x: x,
+    y: answer.headline.map(row => row[key]), marker: {color: colour}}));
+  Plotly.newPlot('exposure-chart', traces, {barmode: 'stack', height: 380,
+    title: {text: 'People exposed to expedited removal (of 11.4 million)', font: {size: 14}},
+    yaxis: {title: {text: 'persons (weighted)'}}, template: 'plotly_white',
+    margin: {t: 50, l: 80, r: 10, b: 130},
+    annotations: [{text: 'Assumptions: ' + shares + ' — synthetic population of ' +
+      people(answer.size) + ', seed ' + answer.seed + '<br>Source: Cruce, rules in force at ' +
+      'each instant; population raked to the shipped unauthorized_population_*.csv tables ' +
+      '(data/SOURCES.md)', xref: 'paper', yref: 'paper', x: 0, y: -0.36, showarrow: false,
+      xanchor: 'left', align: 'left', font: {size: 10}}]},
+    {displaylogo: false, responsive: true});
+  const table = document.getElementById('exposure-table');
+  const head = element('tr');
+  ['instant (regime)', ...outcomes.map(o => o[1]), 'not available'].forEach(
+    t => head.appendChild(element('th', t, {scope: 'col'})));
+  const thead = element('thead');
+  thead.appendChild(head);
+  const tbody = element('tbody');
+  answer.headline.forEach(row => {
+    const tr = element('tr');
+    tr.appendChild(element('th', row.point, {scope: 'row'}));
+    [...outcomes.map(o => o[0]), 'ER_NOT_AVAILABLE'].forEach(
+      key => tr.appendChild(element('td', people(row[key]))));
+    tbody.appendChild(tr);
+  });
+  table.replaceChildren(element('caption', 'Assumptions: ' + shares), thead, tbody);
+}
+
+exposureForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  exposureStatus.textContent = 'Computing…';
+  const body = {at: document.getElementById('exposure-at').value.split(',')
+    .map(s => s.trim()).filter(s => s), assumptions: assumptionsGiven(),
+    size: parseInt(document.getElementById('exposure-size').value, 10)};
+  try {
+    const response = await fetch('/v1/exposure', {method: 'POST',
+      headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+    const answer = await response.json();
+    if (!response.ok) { throw new Error(answer.detail || answer.title); }
+    drawExposure(answer);
+    exposureStatus.textContent = 'Done.';
+  } catch (error) {
+    exposureStatus.textContent = 'Error: ' + error.message;
+  }
+});
