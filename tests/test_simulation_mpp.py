@@ -63,3 +63,27 @@ def test_the_part_h_range_runs_from_mexico_s_refusal_to_no_limit() -> None:
     high = _total("kelly-2017-as-directed-no-limit")
     assert low == 0  # October 2016 to December 2018: before MPP, nothing
     assert low < middle < high
+
+
+def test_cruce_mexico_prints_both_totals_with_bands_and_assumptions(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from cruce.cli.app import app
+    from cruce.simulation import mexico
+
+    for lang, words in (("en", "As applied"), ("es", "Como se aplicó")):
+        result = CliRunner().invoke(
+            app, ["mexico", "--replicates", "3", "--lang", lang, "--out", str(tmp_path)]
+        )
+        assert result.exit_code == 0, result.output
+        assert words in result.output
+        side = mexico.side(3)
+        low = mexico.the_range(side)["directed_low"]
+        high = mexico.the_range(side)["directed_high"]
+        assert f"{high['p50']:,.0f} [{high['p05']:,.0f} – {high['p95']:,.0f}]" in result.output
+        # Mexico refusing: no one until MPP's first port opened, on 2019-01-28
+        assert low["p95"] < 0.001 * high["p05"]
+        assert "data/mpp.csv line" in result.output
+        assert (tmp_path / "returns-by-month.csv").stat().st_size > 0
+    bad = CliRunner().invoke(app, ["mexico", "--lang", "fr"])
+    assert bad.exit_code != 0 and "valid: en, es" in bad.output

@@ -91,8 +91,8 @@ class Ports:
             per_port = ramp * np.where(self.agreed, full, min(full, own_pace))
         else:
             per_port = np.where(self.agreed, np.inf, own_pace)
-        open_ports = self.operating > 0
-        total = np.where(open_ports, self.operating * per_port, 0.0).sum(axis=0)
+        with np.errstate(invalid="ignore"):  # a closed port (0) times no limit (inf) is 0
+            total = np.where(self.operating > 0, self.operating * per_port, 0.0).sum(axis=0)
         return np.where(self.unlimited, np.inf, total)
 
 
