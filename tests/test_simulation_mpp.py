@@ -81,8 +81,7 @@ def test_cruce_mexico_prints_both_totals_with_bands_and_assumptions(tmp_path) ->
         low = mexico.the_range(side)["directed_low"]
         high = mexico.the_range(side)["directed_high"]
         assert f"{high['p50']:,.0f} [{high['p05']:,.0f} – {high['p95']:,.0f}]" in result.output
-        # Mexico refusing: no one until MPP's first port opened, on 2019-01-28
-        assert low["p95"] < 0.001 * high["p05"]
+        assert low["p95"] == 0  # Mexico refusing: Part H returns no one
         assert "data/mpp.csv line" in result.output
         assert (tmp_path / "returns-by-month.csv").stat().st_size > 0
     bad = CliRunner().invoke(app, ["mexico", "--lang", "fr"])

@@ -606,14 +606,14 @@ MEXICO_WORDS = {
         "window": "Months",
         "returned": "Returned",
         "assumptions": "Assumptions",
-        "published": "Published, MPP to {what}: {value:,.0f} ({row})",
-        "range": "The 2017 guidance as directed, while Part H alone governed (2017-02-20 to "
-        "2019-01-28): from {low} ({low_why}) to {high} ({high_why}); on Mexico's 2019 terms, "
+        "published": "Published, {what}: {value:,.0f} ({row})",
+        "range": "The 2017 guidance as directed, while Part H alone governed (February 2017 to "
+        "December 2018): from {low} ({low_why}) to {high} ({high_why}); on Mexico's 2019 terms, "
         "{mid}.",
         "exposed": "Mexican nationals exposed to expedited removal, by regime",
         "regime": "Regime (from)",
         "of": "of {total:,.0f} Mexican-born unauthorized residents ({row})",
-        "files": "Tables (CSV): {out}",
+        "files": "Tables (CSV) and the chart by month (HTML, PNG): {out}",
         "whole run": "whole run",
         "exposed_column": "Exposed",
     },
@@ -624,14 +624,14 @@ MEXICO_WORDS = {
         "window": "Meses",
         "returned": "Devueltos",
         "assumptions": "Supuestos",
-        "published": "Publicado, MPP hasta {what}: {value:,.0f} ({row})",
-        "range": "La guía de 2017 según lo ordenado, mientras solo regía la Parte H (del "
-        "20-02-2017 al 28-01-2019): de {low} ({low_why}) a {high} ({high_why}); en los términos "
+        "published": "Publicado, {what}: {value:,.0f} ({row})",
+        "range": "La guía de 2017 según lo ordenado, mientras solo regía la Parte H (de febrero "
+        "de 2017 a diciembre de 2018): de {low} ({low_why}) a {high} ({high_why}); en los términos "
         "de México de 2019, {mid}.",
         "exposed": "Mexicanos expuestos a la deportación acelerada, por régimen",
         "regime": "Régimen (desde)",
         "of": "de {total:,.0f} residentes no autorizados nacidos en México ({row})",
-        "files": "Tablas (CSV): {out}",
+        "files": "Tablas (CSV) y el gráfico por mes (HTML, PNG): {out}",
         "whole run": "todo el periodo",
         "Part H": "Parte H",
         "exposed_column": "Expuestos",
@@ -671,7 +671,11 @@ def mexico(
         for row in side.published.filter(side.published["what"] == what).iter_rows(named=True):
             if row["as_of"].startswith(("2021-01", "MPP 2.0")):
                 console.print(
-                    words["published"].format(what=row["as_of"], value=row["value"], row=row["row"])
+                    words["published"].format(
+                        what=row["as_of"].replace("2021-01-31", "MPP 1.0 (2019-01 – 2021-01-31)"),
+                        value=row["value"],
+                        row=row["row"],
+                    )
                 )
     ends = mx.the_range(side)
     by_key = {run.key: run for run in mx.RUNS}
@@ -701,6 +705,11 @@ def mexico(
         ("mexicans-exposed", exposed),
     ):
         write_csv(frame, out / f"{name}.csv")
+    from cruce.web.mexico import by_month_figure
+
+    _write_figure(
+        by_month_figure(side, lang), out / "returns-by-month.html", out / "returns-by-month.png"
+    )
     console.print(words["files"].format(out=out))
 
 

@@ -98,8 +98,9 @@ WINDOWS = {
     "MPP 1.0": (dt.date(2019, 1, 1), dt.date(2021, 1, 1)),
     "MPP 2.0": (dt.date(2021, 12, 1), dt.date(2022, 8, 1)),
 }
-# The months Part H alone governs returns: 2017-02-20 to MPP's start on 2019-01-28.
-PART_H = (dt.date(2017, 2, 1), dt.date(2019, 1, 1))
+# The months Part H alone governs returns: from 2017-02-20 to the last month before MPP's first
+# port opened (2019-01-28).
+PART_H = (dt.date(2017, 2, 1), dt.date(2018, 12, 1))
 # Regimes at which Mexican nationals' exposure to expedited removal is compared.
 REGIMES = ("R-2014", "R-2017-KELLY", "R-2019-FULL", "R-2022-RESC", "R-2025-FULL", "R-2025-STAY")
 

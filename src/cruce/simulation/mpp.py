@@ -72,25 +72,24 @@ def sites(program: str | None = None) -> list[Site]:
 class Ports:
     """Each port's operation by month (arrays port × month): the share of the month it
     operated, its age in months at the month's end, and whether an agreement bound Mexico to
-    take returns there (else it takes them at its own, pre-agreement pace). ``limited``: the
-    ports' processing capacity binds (else only Mexico's pace does); ``unlimited``: months
+    take returns there (else it takes them at its own, pre-agreement pace); ``limited`` (by
+    port): its processing capacity binds (else only Mexico's pace does); ``unlimited``: months
     nothing limits."""
 
     operating: np.ndarray
     age_months: np.ndarray
     agreed: np.ndarray
-    limited: bool
+    limited: np.ndarray
     unlimited: np.ndarray
 
     def capacity(self, draw: dict[str, float]) -> np.ndarray:
         """Returns the ports can make each month (infinite where nothing limits them)."""
         own_pace = draw["mpp_site_capacity_before_agreement"]
-        if self.limited:
-            ramp = np.clip(self.age_months / max(draw["mpp_site_ramp_months"], 1e-9), 0, 1)
-            full = draw["mpp_site_capacity"]
-            per_port = ramp * np.where(self.agreed, full, min(full, own_pace))
-        else:
-            per_port = np.where(self.agreed, np.inf, own_pace)
+        ramp = np.clip(self.age_months / max(draw["mpp_site_ramp_months"], 1e-9), 0, 1)
+        full = draw["mpp_site_capacity"]
+        built = ramp * np.where(self.agreed, full, min(full, own_pace))
+        free = np.where(self.agreed, np.inf, own_pace)
+        per_port = np.where(self.limited[:, None], built, free)
         with np.errstate(invalid="ignore"):  # a closed port (0) times no limit (inf) is 0
             total = np.where(self.operating > 0, self.operating * per_port, 0.0).sum(axis=0)
         return np.where(self.unlimited, np.inf, total)
@@ -112,28 +111,31 @@ def ports(
 ) -> Ports:
     """The ports' months for a scenario. ``shift`` moves the 2019 program's opening days and
     its agreement with Mexico (Part H on the 2019 terms opens the 2019 ports from
-    2017-02-20); ``always_agreed``: Mexico takes returns without limit wherever a port
-    operates; ``limited``: the ports' processing capacity binds; ``unlimited`` marks the
+    2017-02-20); ``always_agreed``: Mexico takes returns without limit wherever a 2019 port
+    operates; ``limited``: the 2019 ports' processing capacity binds (the later programs'
+    always does); ``unlimited`` marks the
     months nothing limits (months × bool); ``ends``: the day each program stopped enrolling."""
     ends = ends or {}
     found = sites()
     operating = np.zeros((len(found), len(months)))
     age = np.zeros_like(operating)
     agreed = np.zeros(operating.shape, dtype=bool)
+    bound = np.ones(len(found), dtype=bool)
     for i, site in enumerate(found):
         evidence.use(site.row)
         first = site.program == "mpp_2019_policy"
         offset = shift if shift is not None and first else dt.timedelta(0)
         start, declaration = site.start + offset, JOINT_DECLARATION + offset
+        bound[i] = limited or not first
         stop = ends.get(site.program, dt.date.max)
         for m, month in enumerate(months):
             end = _month_end(month)
             days = (min(end, stop - dt.timedelta(days=1)) - max(start, month)).days + 1
             operating[i, m] = np.clip(days / end.day, 0.0, 1.0)
             age[i, m] = max((end - start).days + 1, 0) / _DAYS_PER_MONTH
-            agreed[i, m] = always_agreed or (first and month >= declaration)
+            agreed[i, m] = first and (always_agreed or month >= declaration)
     free = np.zeros(len(months), dtype=bool) if unlimited is None else unlimited
-    return Ports(operating, age, agreed, limited, free)
+    return Ports(operating, age, agreed, bound, free)
 
 
 def monthly_profile(months: list[dt.date], evidence: Evidence) -> np.ndarray:

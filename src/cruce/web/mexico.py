@@ -18,7 +18,7 @@ from cruce.tables.export import write_csv
 from cruce.web.render import render
 
 # Replicates a run on this page: the runs are computed once per process and kept.
-REPLICATES = 40
+REPLICATES = 50  # the default of `cruce mexico`, so the page and the command agree
 COLOURS = {
     "as_applied": "#1f4e79",
     "directed_low": "#7f7f7f",
@@ -33,7 +33,8 @@ WORDS: dict[str, dict[str, str]] = {
         "immigration hearings, and how many the 2017 guidance (the Kelly memo's Part H) would "
         "have returned as directed.",
         "answer": "As applied, MPP returned {applied} non-Mexicans from January 2019 to January "
-        "2021 (published: {published}, {row}). Part H as directed, 2017-02-20 to 2019-01-28: "
+        "2021 (published: {published}, {row}). Part H as directed, February 2017 to December "
+        "2018: "
         "from {low} if Mexico refused, as it said in February 2017, to {high} if nothing limited "
         "it; on Mexico's 2019 terms, {mid}.",
         "by_month": "Non-Mexicans returned to Mexico, by month: median and 5–95% band",
@@ -67,9 +68,10 @@ WORDS: dict[str, dict[str, str]] = {
         "audiencias migratorias en EE. UU., y cuántos habría devuelto la guía de 2017 (la Parte "
         "H del memorando Kelly) según lo ordenado.",
         "answer": "Como se aplicó, el MPP devolvió {applied} no mexicanos de enero de 2019 a "
-        "enero de 2021 (publicado: {published}, {row}). La Parte H según lo ordenado, del "
-        "20-02-2017 al 28-01-2019: de {low} si México se negaba, como dijo en febrero de 2017, a "
-        "{high} si nada la limitaba; en los términos de México de 2019, {mid}.",
+        "enero de 2021 (publicado: {published}, {row}). La Parte H según lo ordenado, de "
+        "febrero de 2017 a diciembre de 2018: de {low} si México se negaba, como dijo en "
+        "febrero de 2017, a {high} si nada la limitaba; en los términos de México de 2019, "
+        "{mid}.",
         "by_month": "No mexicanos devueltos a México, por mes: mediana y banda del 5–95%",
         "by_nationality": "Como se aplicó, por nacionalidad (mediana)",
         "exposed": "Mexicanos expuestos a la deportación acelerada, por régimen",
@@ -118,11 +120,13 @@ def _band(text: dict[str, Any]) -> str:
     return f"{text['p50']:,.0f} [{text['p05']:,.0f} – {text['p95']:,.0f}]"
 
 
-def _by_month(side: mx.Side, lang: str) -> go.Figure:
+def by_month_figure(side: mx.Side, lang: str) -> go.Figure:
+    """Every run's median by month with its 5–95% band, and the published monthly points."""
     words = WORDS[lang]
     figure = go.Figure()
     everyone = side.monthly.filter(pl.col("nationality") == "all")
-    for run in mx.RUNS:
+    # as applied last, so it is drawn on top of the runs it shares months with
+    for run in sorted(mx.RUNS, key=lambda r: r.key == "as_applied"):
         rows = everyone.filter(pl.col("run") == run.key).sort("month")
         months = rows["month"].to_list()
         colour = COLOURS[run.key]
@@ -139,7 +143,12 @@ def _by_month(side: mx.Side, lang: str) -> go.Figure:
             )
         )
         figure.add_trace(
-            go.Scatter(x=months, y=rows["p50"], name=run.label[lang], line={"color": colour})
+            go.Scatter(
+                x=months,
+                y=rows["p50"],
+                name=run.label[lang],
+                line={"color": colour, "width": 3 if run.key == "as_applied" else 2},
+            )
         )
     points = side.published.filter((pl.col("kind") == "month") & pl.col("month").is_not_null())
     figure.add_trace(
@@ -155,6 +164,7 @@ def _by_month(side: mx.Side, lang: str) -> go.Figure:
     figure.update_layout(
         title=words["by_month"],
         height=520,
+        width=1100,
         xaxis_title=words["month_axis"],
         yaxis_title=words["persons_axis"],
         legend={"orientation": "h", "y": -0.2},
@@ -226,7 +236,7 @@ def page(lang: str = "en") -> str:
     )
     by_nationality, nationality_rows = _by_nationality(side, lang)
     charts = [
-        _chart(_by_month(side, lang), side.monthly, "returns-by-month", lang),
+        _chart(by_month_figure(side, lang), side.monthly, "returns-by-month", lang),
         _chart(by_nationality, nationality_rows, "returns-by-nationality", lang),
         _chart(_exposed(exposed, lang), exposed, "mexicans-exposed", lang),
     ]
