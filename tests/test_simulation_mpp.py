@@ -86,3 +86,20 @@ def test_cruce_mexico_prints_both_totals_with_bands_and_assumptions(tmp_path) ->
         assert (tmp_path / "returns-by-month.csv").stat().st_size > 0
     bad = CliRunner().invoke(app, ["mexico", "--lang", "fr"])
     assert bad.exit_code != 0 and "valid: en, es" in bad.output
+
+
+def test_the_readme_s_answer_is_what_cruce_mexico_gives() -> None:
+    from pathlib import Path
+
+    from cruce.simulation import mexico
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    side = mexico.side(50)  # the command's default
+    applied = side.totals.filter(side.totals["run"] == "as_applied").rows_by_key(
+        "window", named=True
+    )
+    first = applied["MPP 1.0"][0]
+    ends = mexico.the_range(side)
+    for band in (first, ends["directed_high"], ends["directed"]):
+        assert f"{band['p50']:,.0f} [{band['p05']:,.0f} – {band['p95']:,.0f}]" in readme
+    assert f"{applied['MPP 2.0'][0]['p50']:,.0f} for MPP 2.0" in readme
