@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cruce.simulation.validation import TOLERANCE, Check, checks, run_history
+from cruce.simulation.validation import TOLERANCE, Check, checks, run_history, sector_markdown
 
 DOC = Path(__file__).parents[1] / "docs" / "validation.md"
 START, END = "<!-- validation-table:start -->\n", "<!-- validation-table:end -->"
@@ -31,8 +31,13 @@ def _number(text: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def fresh() -> list[Check]:
-    return checks(*run_history())
+def history() -> tuple[np.ndarray, list]:
+    return run_history()
+
+
+@pytest.fixture(scope="module")
+def fresh(history: tuple[np.ndarray, list]) -> list[Check]:
+    return checks(*history)
 
 
 def test_the_committed_table_has_the_rows_of_a_run(fresh: list[Check]) -> None:
@@ -71,3 +76,20 @@ def test_each_fit_is_what_the_document_states_against_its_tolerance(fresh: list[
 def _explanations() -> str:
     text = DOC.read_text(encoding="utf-8")
     return text[text.index(END) :]
+
+
+def test_the_committed_sector_table_is_a_run_s(history: tuple[np.ndarray, list]) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    start, end = "<!-- validation-sectors:start -->\n", "<!-- validation-sectors:end -->"
+    committed = text[text.index(start) + len(start) : text.index(end)].splitlines()
+    generated = sector_markdown(*history).splitlines()
+    assert len(committed) == len(generated), "paste `python -m cruce.simulation.validation sectors`"
+    for old, new in zip(committed[2:], generated[2:], strict=True):
+        old_cells, new_cells = old.strip("|").split("|"), new.strip("|").split("|")
+        assert old_cells[:2] == new_cells[:2]  # sector and its FY2016 share
+        for year in range(3):  # published, simulated, error of each year
+            published, simulated = 2 + 3 * year, 3 + 3 * year
+            assert old_cells[published] == new_cells[published]
+            assert _number(old_cells[simulated]) == pytest.approx(
+                _number(new_cells[simulated]), rel=SNAPSHOT, abs=1
+            )

@@ -553,7 +553,13 @@ def simulate(
     """Run the enforcement pipeline for a scenario (or two, side by side) with uncertainty."""
     from cruce.simulation import montecarlo as mc
     from cruce.simulation.inputs import MissingInput
-    from cruce.simulation.report import SimulationRun, comparison, write
+    from cruce.simulation.report import (
+        SimulationRun,
+        comparison,
+        hiring_comparison,
+        hiring_figure,
+        write,
+    )
     from cruce.simulation.scenario import ScenarioError, load_scenario
 
     if not 1 <= len(scenarios) <= 2:
@@ -582,8 +588,10 @@ def simulate(
             runs.append(SimulationRun(scenario, prepared, evidence, results))
     where = scheduler or (f"LocalCluster({workers} workers)" if workers else "in process")
     run_ids = write(runs, out, where)
-    _screenshot(out / "simulation.html", out / "simulation.png", height=1120)
+    _screenshot(out / "simulation.html", out / "simulation.png", height=1470)
+    _write_figure(hiring_figure(runs), out / "hiring.html", out / "hiring.png")
     _print_simulation(comparison(runs), run_ids, out)
+    _print_hiring(hiring_comparison(runs), out)
 
 
 def _print_simulation(table, run_ids: dict[str, str], out: Path) -> None:
@@ -711,6 +719,19 @@ def mexico(
         by_month_figure(side, lang), out / "returns-by-month.html", out / "returns-by-month.png"
     )
     console.print(words["files"].format(out=out))
+
+
+def _print_hiring(table, out: Path) -> None:
+    """Years to each agency's 2017 target, applicants and cost, scenario by scenario."""
+    if table.is_empty():
+        return
+    view = Table(title="Hiring toward the 2017 targets: median (5%–95%) over replicates")
+    for column in table.columns:
+        view.add_column(column.replace("_", " "))
+    for row in table.iter_rows():
+        view.add_row(*("" if cell is None else str(cell) for cell in row))
+    console.print(view)
+    console.print(f"Hiring: {out}/*-hiring.csv — chart: {out}/hiring.html (.png)")
 
 
 @app.command()

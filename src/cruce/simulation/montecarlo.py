@@ -24,7 +24,7 @@ from cruce.simulation.parameters import parameters
 from cruce.simulation.pathways import border_law, interior_law, returnable
 from cruce.simulation.pipeline import METRICS, Prepared, run
 from cruce.simulation.scenario import Scenario
-from cruce.simulation.workforce import agencies, arrests_per_officer_month, directives
+from cruce.simulation.workforce import agencies, arrests_per_officer_month, plans
 
 LOG = logging.getLogger(__name__)
 
@@ -64,7 +64,13 @@ def prepare(scenario: Scenario) -> tuple[Prepared, Evidence]:
         expelled_share=expelled_share(timeline, months, evidence, scenario.rules_frozen_at),
         interior=interior_law(instants, timeline),
         agencies=staff,
-        directives=directives(timeline, instants),
+        directives=plans(
+            timeline,
+            instants,
+            months,
+            scenario.hiring.funded_month,
+            scenario.hiring.contract,
+        ),
         arrests_per_officer_month=arrests_per_officer_month(staff["ice"], evidence),
         polygraph_in_data=polygraph.default.mean(),
     )
@@ -238,6 +244,17 @@ SUMMARY = {
     "released_for_lack_of_beds": "sum",
     "headcount_border_patrol": "last",
     "headcount_ice": "last",
+    "applicants_border_patrol": "sum",
+    "applicants_ice": "sum",
+    "hires_border_patrol": "sum",
+    "hires_ice": "sum",
+    "losses_border_patrol": "sum",
+    "losses_ice": "sum",
+    "salary_cost_usd_border_patrol": "sum",
+    "salary_cost_usd_ice": "sum",
+    "recruitment_cost_usd_border_patrol": "sum",
+    "recruitment_cost_usd_ice": "sum",
+    "contract_cost_usd_border_patrol": "sum",
     "detention_cost_usd": "sum",
 }
 

@@ -201,11 +201,12 @@ def prepare_returns(
     table (the 2025 restart) is limited by its uptake alone."""
     part_h = next(row for row in timeline.events if row.id == "KELLY-2017-PART-H")
     directed = np.array([part_h_directed and part_h.contains(at) for at in instants])
-    restart = [row for row in timeline.rows() if row.key == "mpp_2025_restart"]
+    restart = [row for row in timeline.instruments if row.key == "mpp_2025_restart"]
     uncapped = np.array([any(row.contains(at) for row in restart) for at in instants])
+    # the programs' own rows (instruments), not events that share their key
     ends = {
         row.key: row.end.astimezone(EASTERN).date()
-        for row in timeline.rows()
+        for row in timeline.instruments
         if row.key in ("mpp_2019_policy", "mpp_2021_policy") and row.end is not None
     }
     shift = None

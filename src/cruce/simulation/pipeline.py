@@ -25,7 +25,14 @@ import numpy as np
 from cruce.simulation.inputs import NATIONALITIES, MonthlyInputs
 from cruce.simulation.mpp import Returns, uptake
 from cruce.simulation.pathways import PATHWAYS, BorderLaw, InteriorLaw, Shares, pathway_shares
-from cruce.simulation.workforce import REFERENCE_SANCTUARY_SHARE, Agency, cooperation, headcount
+from cruce.simulation.workforce import METRICS as WORKFORCE_METRICS
+from cruce.simulation.workforce import (
+    REFERENCE_SANCTUARY_SHARE,
+    Agency,
+    Plan,
+    cooperation,
+    headcount,
+)
 
 METRICS = (
     "encounters",
@@ -46,10 +53,7 @@ METRICS = (
     "in_absentia_orders",
     "relief_granted",
     "removal_orders",
-    "headcount_border_patrol",
-    "headcount_ice",
-    "hires_border_patrol",
-    "hires_ice",
+    *WORKFORCE_METRICS,
     "detention_cost_usd",
 )
 
@@ -65,7 +69,7 @@ class Prepared:
     expelled_share: np.ndarray  # by month: encounters expelled under Title 42 (``expulsions``)
     interior: InteriorLaw
     agencies: dict[str, Agency]
-    directives: dict[str, tuple[np.ndarray, np.ndarray]]
+    directives: dict[str, Plan]
     arrests_per_officer_month: float
     polygraph_in_data: float
 
@@ -148,7 +152,7 @@ class Intake:
 class Staff:
     """Headcount and hires by agency (each month × 2), and interior arrests per ICE officer."""
 
-    by_agency: dict[str, tuple[np.ndarray, np.ndarray]]
+    by_agency: dict[str, dict[str, np.ndarray]]  # agency → funnel stage → by month
     arrest_rate: float
 
 
@@ -208,7 +212,7 @@ def workforce(prepared: Prepared, draw: dict[str, float], rng: np.random.Generat
     """Each agency's headcount under its hiring directives, and the interior arrest rate local
     cooperation allows (relative to the reference share the rate was calibrated at)."""
     staff = {
-        name: headcount(agency, *prepared.directives[name], draw, prepared.polygraph_in_data, rng)
+        name: headcount(agency, prepared.directives[name], draw, prepared.polygraph_in_data, rng)
         for name, agency in prepared.agencies.items()
     }
     efficiency = draw["arrest_efficiency_without_cooperation"]
@@ -227,7 +231,7 @@ def arrivals(
     staff: Staff,
 ) -> Arrivals:
     """Month ``m``'s interior arrests and the border cases headed for ICE or the court."""
-    arrests = rng.poisson(staff.by_agency["ice"][0][m] * staff.arrest_rate)
+    arrests = rng.poisson(staff.by_agency["ice"]["headcount"][m] * staff.arrest_rate)
     available = prepared.interior.expedited_available[m]
     interior_er = rng.binomial(arrests, available * draw["expedited_removal_use_interior"])
     seek = rng.binomial(flows(m, "notice_to_appear"), draw["detained_share_240"])
@@ -323,8 +327,9 @@ def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) ->
     for n, nationality in enumerate(NATIONALITIES):
         out[row[f"returns_to_mexico_{nationality}"]] = flows.returned[:, n]
     out[row["returns_to_mexico_non_mexican"]] = flows.returned[:, 1:].sum(axis=1)
-    for agency in ("border_patrol", "ice"):
-        out[row[f"headcount_{agency}"]], out[row[f"hires_{agency}"]] = staff.by_agency[agency]
+    for agency, funnel in staff.by_agency.items():
+        for stage, values in funnel.items():
+            out[row[f"{stage}_{agency}"]] = values
 
     stocks = _opening_stocks(prepared)
     filed = np.arange(-stocks.age_bins, months, dtype=float)

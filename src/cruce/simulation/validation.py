@@ -1,8 +1,9 @@
 """The pipeline against history: FY2017–FY2024 on the actual timeline, compared with the
 published court backlog, MPP returns, Border Patrol headcount and ICE detention population.
 
-``python -m cruce.simulation.validation`` prints the Markdown table kept in docs/validation.md (a
-test checks the committed table is current).
+``python -m cruce.simulation.validation`` prints the Markdown table kept in docs/validation.md, and
+``python -m cruce.simulation.validation sectors`` the Border Patrol table by sector (tests check
+both committed tables are current).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from cruce.simulation import montecarlo as mc
-from cruce.simulation.data import Datum, as_of_date, dated, fiscal_year, one
+from cruce.simulation.data import Datum, as_of_date, dated, fiscal_year, one, rows
+from cruce.simulation.data import datum as row_datum
 from cruce.simulation.inputs import TABLES
 from cruce.simulation.pipeline import METRICS
 from cruce.simulation.scenario import load_scenario
@@ -38,7 +40,12 @@ TOLERANCE = {
     # a headcount stock: months from its published start it should be close; over years the
     # hires and attrition compound
     "Border Patrol agents": 0.05,
+    "Border Patrol agents, end of fiscal year": 0.05,
+    # the published rows count different groups (officers and agents; officers alone, without
+    # supervisors), so no model of one group fits both closer than this
+    "ICE deportation officers": 0.10,
 }
+SECTORS = "border_patrol_staffing_by_sector"
 
 
 @dataclass(frozen=True)
@@ -192,7 +199,86 @@ def _agent_checks(series, months: list[dt.date]) -> list[Check]:
                     series("headcount_border_patrol")[:, _stock_index(day)],
                 )
             )
+    found += _hiring_checks(series("headcount_border_patrol"), series("headcount_ice"), months)
     return found
+
+
+def _sector_counts() -> dict[str, dict[int, Datum]]:
+    """The published agents on board by sector (and nationwide) and fiscal year."""
+    found: dict[str, dict[int, Datum]] = {}
+    for row in rows(SECTORS, lambda r: r["number_of_agents"] is not None):
+        what = f"Border Patrol agents, {row['sector']}"
+        found.setdefault(row["sector"], {})[row["fiscal_year"]] = row_datum(
+            SECTORS, row, row["number_of_agents"], what
+        )
+    return found
+
+
+def _hiring_checks(
+    border_patrol: np.ndarray, ice: np.ndarray, months: list[dt.date]
+) -> list[Check]:
+    """End-of-year national Border Patrol counts from the sector tables, and the dated ICE
+    deportation officer counts."""
+    found = []
+    national = _sector_counts()["nationwide total"]
+    for year, published in sorted(national.items()):
+        end = dt.date(year, 9, 1)
+        if months[0] <= end <= months[-1]:
+            found.append(
+                Check(
+                    "Border Patrol agents, end of fiscal year",
+                    f"FY{year}",
+                    published,
+                    border_patrol[:, _month_index(end)],
+                )
+            )
+    officers = dated(
+        "enforcement_staffing",
+        "ICE deportation officers",
+        lambda r: r["agency"] == "ICE ERO" and r["metric"] == "deportation_officers",
+    )
+    for day, published in officers:
+        if START < day < months[-1]:
+            found.append(
+                Check(
+                    "ICE deportation officers",
+                    day.isoformat(),
+                    published,
+                    ice[:, _stock_index(day)],
+                )
+            )
+    return found
+
+
+def sector_markdown(results: np.ndarray, months: list[dt.date]) -> str:
+    """Each sector's simulated agents — the national count shared out as in FY2016, the
+    simulation's start — against its published count, FY2017–FY2019."""
+    counts = _sector_counts()
+    national = counts.pop("nationwide total")
+    start_year = fiscal_year(months[0]) - 1
+    staff = results[:, METRICS.index("headcount_border_patrol"), :]
+    years = [y for y in sorted(national) if y > start_year and dt.date(y, 9, 1) <= months[-1]]
+    header = f"| Sector | FY{start_year} share |" + "".join(
+        f" FY{y} published | simulated | error |" for y in years
+    )
+    lines = [header, "|---|---:|" + "---:|---:|---:|" * len(years)]
+    groups = ("southwest border", "northern border", "coastal border")
+    order = [*groups, *sorted(s for s in counts if s not in groups)]
+    for sector in order:
+        if start_year not in counts[sector]:
+            continue
+        share = counts[sector][start_year].value / national[start_year].value
+        cells = [f"| {sector} | {share:.1%} |"]
+        for year in years:
+            published = counts[sector].get(year)
+            simulated = share * float(np.median(staff[:, _month_index(dt.date(year, 9, 1))]))
+            if published is None:
+                cells.append(f" — | {simulated:,.0f} | — |")
+                continue
+            error = simulated / published.value - 1
+            cells.append(f" {published.value:,.0f} | {simulated:,.0f} | {error:+.0%} |")
+        lines.append("".join(cells))
+    return "\n".join(lines) + "\n"
 
 
 def markdown(found: list[Check]) -> str:
@@ -206,4 +292,10 @@ def markdown(found: list[Check]) -> str:
 
 
 if __name__ == "__main__":
-    print(markdown(checks(*run_history())), end="")
+    import sys
+
+    history = run_history()
+    if sys.argv[1:] == ["sectors"]:
+        print(sector_markdown(*history), end="")
+    else:
+        print(markdown(checks(*history)), end="")

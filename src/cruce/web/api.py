@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, File, Request, UploadFile
+from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -438,15 +438,35 @@ def _audit_upload(upload: UploadFile) -> tuple[Any, list[str], Any]:
     return audit_frame(table), absent, table
 
 
+# Findings in one answer at most; the rest by posting the file again with ``offset`` (nothing
+# is kept between requests, so there is no cursor to hold).
+FINDINGS_PAGE = 1_000
+MAX_FINDINGS_PAGE = 10_000
+
+
 @app.post("/v1/audits")
-def post_audit(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008
-    """Audit a caseload (CSV or Parquet): the findings, as JSON. Nothing is stored."""
+def post_audit(
+    file: UploadFile = File(...),  # noqa: B008
+    offset: int = Query(0, ge=0, description="First finding to return (0-based)"),
+    limit: int = Query(FINDINGS_PAGE, ge=1, le=MAX_FINDINGS_PAGE, description="Findings to return"),
+) -> dict[str, Any]:
+    """Audit a caseload (CSV or Parquet): the count of every finding, and one page of the
+    findings as JSON; post the same file with ``offset=next_offset`` for the next page.
+    Nothing is stored."""
     findings, absent, table = _audit_upload(file)
+    page = findings.slice(offset, limit)
+    following = offset + page.height
+    counts = findings.group_by("finding", "severity").len("findings").sort("finding", "severity")
     return {
         "rows": table.height,
         "absent_columns": absent,
-        "findings": findings.with_columns(
-            findings.get_column("action_instant").dt.to_string("%Y-%m-%dT%H:%M:%S%z")
+        "findings_total": findings.height,
+        "summary": counts.to_dicts(),
+        "offset": offset,
+        "limit": limit,
+        "next_offset": following if following < findings.height else None,
+        "findings": page.with_columns(
+            page.get_column("action_instant").dt.to_string("%Y-%m-%dT%H:%M:%S%z")
         ).to_dicts(),
         "notice": NOTICE,
     }
