@@ -48,6 +48,8 @@ def test_an_unknown_acceptance_is_refused_with_the_choices() -> None:
     data = {"name": "x", "title": "x", "start": "2017-01", "months": 2}
     with pytest.raises(ScenarioError, match=r"refused.*2019_terms.*unlimited"):
         parse_scenario(data | {"mexico_acceptance": "maybe"}, "x.yaml")
+    with pytest.raises(ScenarioError, match="need returns_to_mexico: part_h_as_directed"):
+        parse_scenario(data | {"port_capacity": "unlimited"}, "x.yaml")
 
 
 def _total(name: str) -> float:

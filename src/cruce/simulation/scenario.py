@@ -139,6 +139,16 @@ class Scenario(BaseModel):
         return value
 
     @model_validator(mode="after")
+    def _part_h_bounds(self) -> Scenario:
+        bounded = self.mexico_acceptance != "refused" or self.port_capacity != "2019_ports"
+        if bounded and self.returns_to_mexico != "part_h_as_directed":
+            raise ValueError(
+                "mexico_acceptance and port_capacity bound Part H's returns: they need "
+                "returns_to_mexico: part_h_as_directed"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _within_calendar(self) -> Scenario:
         year, month = map(int, self.start.split("-"))
         last = year + (month - 1 + self.months - 1) // 12
