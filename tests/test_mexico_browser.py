@@ -32,7 +32,9 @@ def test_the_page_draws_its_charts_and_offers_their_data(chromium, server, lang)
     context = chromium.new_context(locale="en-US" if lang == "en" else "fr-FR")
     page = context.new_page()
     query = "" if lang == "en" else "?lang=es"
-    page.goto(f"{server}/mexico{query}", timeout=300_000)
+    page.goto(f"{server}/mexico{query}")
+    # the first visit waits for the runs, reloading itself until they are ready
+    page.wait_for_selector("#answer", timeout=300_000)
     assert page.locator("html").get_attribute("lang") == lang
     assert page.locator("h1").inner_text() == HEADINGS[lang]
     page.wait_for_function(
@@ -60,6 +62,7 @@ def test_the_page_draws_its_charts_and_offers_their_data(chromium, server, lang)
 def test_accept_language_chooses_spanish(chromium, server) -> None:
     context = chromium.new_context(extra_http_headers={"Accept-Language": "es-MX,es;q=0.9"})
     page = context.new_page()
-    page.goto(f"{server}/mexico", timeout=300_000)
+    page.goto(f"{server}/mexico")
+    page.wait_for_selector("#answer", timeout=300_000)
     assert page.locator("h1").inner_text() == HEADINGS["es"]
     context.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import threading
 from typing import Any
 
 import plotly.graph_objects as go
@@ -61,6 +62,7 @@ WORDS: dict[str, dict[str, str]] = {
         "model": "A model of flows with stated assumptions (docs/validation.md says where it "
         "misses the published series), not a forecast.",
         "rows_of": "every data row the run read (CSV)",
+        "waiting": "The runs are being computed (about a minute, once); this page reloads itself.",
     },
     "es": {
         "title": "El lado de México",
@@ -96,6 +98,8 @@ WORDS: dict[str, dict[str, str]] = {
         "model": "Un modelo de flujos con supuestos declarados (docs/validation.md dice dónde se "
         "aparta de las series publicadas), no un pronóstico.",
         "rows_of": "cada fila de datos que leyó el escenario (CSV)",
+        "waiting": "Se están calculando los escenarios (cerca de un minuto, una sola vez); esta "
+        "página se recarga sola.",
     },
 }
 WINDOW_WORDS = {"es": {"whole run": "todo el periodo", "Part H": "Parte H"}}
@@ -218,11 +222,43 @@ def _chart(figure: go.Figure, data: pl.DataFrame, name: str, lang: str) -> dict[
     }
 
 
+# The runs take about a minute; they are computed once, in the background, and the page asks
+# the reader to wait (it reloads itself) until they are ready rather than holding the request.
+_READY: dict[int, tuple[mx.Side, pl.DataFrame]] = {}
+_STARTED: set[int] = set()
+_LOCK = threading.Lock()
+
+
+_FAILED: dict[int, BaseException] = {}
+
+
+def _compute(replicates: int) -> None:
+    try:
+        _READY[replicates] = (mx.side(replicates), mx.mexicans_exposed())
+    except Exception as error:  # kept for the next request to raise, not lost in the thread
+        _FAILED[replicates] = error
+
+
+def runs() -> tuple[mx.Side, pl.DataFrame] | None:
+    """The page's runs if they are computed; else start computing them and say not yet."""
+    with _LOCK:
+        if REPLICATES in _FAILED:
+            raise RuntimeError("the /mexico runs failed") from _FAILED[REPLICATES]
+        if REPLICATES in _READY:
+            return _READY[REPLICATES]
+        if REPLICATES not in _STARTED:
+            _STARTED.add(REPLICATES)
+            threading.Thread(target=_compute, args=(REPLICATES,), daemon=True).start()
+    return None
+
+
 def page(lang: str = "en") -> str:
-    """The page in ``lang`` (en or es)."""
+    """The page in ``lang`` (en or es), or a page that waits for the runs."""
     words = WORDS[lang]
-    side = mx.side(REPLICATES)
-    exposed = mx.mexicans_exposed()
+    found = runs()
+    if found is None:
+        return render("mexico.html", lang=lang, t=words, waiting=True)
+    side, exposed = found
     ends = mx.the_range(side)
     applied = side.totals.filter((pl.col("run") == "as_applied") & (pl.col("window") == "MPP 1.0"))
     total = side.published.filter(pl.col("what") == "cumulative_enrolled").row(0, named=True)
@@ -278,6 +314,7 @@ def page(lang: str = "en") -> str:
         "mexico.html",
         lang=lang,
         t=words,
+        waiting=False,
         answer=answer,
         charts=charts,
         totals=totals,
