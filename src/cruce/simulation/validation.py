@@ -135,7 +135,8 @@ EXPLAIN: dict[str, str] = {
         "the 2021 scope included. Four parameters are fitted on 2019 alone (`python -m "
         "cruce.simulation.mpp_fit`) to TRAC's new MPP cases of January–July 2019, the August "
         "2019 peak and the cumulative returns to December 2019, so the 2019-12 row is not a "
-        "check; the later totals are, and the monthly rows say where their errors offset."
+        "check. The later totals (2020-03, 2021-01-31) run high for the reasons the monthly "
+        "rows give: too many enrolled in early 2020, too few under Title 42."
     ),
     "MPP enrolments in the month": (
         "Published enrolments fell from the August 2019 peak to under 2,000 a month by January "
