@@ -48,7 +48,9 @@ def render_ice_report(
         record_findings=_frame_table(
             "Record findings: rows, violations, needs review (with the facts most often missing), "
             "cleared; what each rests on and its citations [confidence]",
-            audit.record_counts.drop("title"),
+            audit.record_counts.drop("title").with_columns(
+                pl.col("missing_facts").map_elements(_some_facts, return_dtype=pl.String)
+            ),
         ),
         unmapped=_frame_table("Unmapped spellings (first rows listed)", audit.unmapped)
         if audit.unmapped.height
@@ -73,7 +75,18 @@ OUTCOMES = ("judged", "needs review", "refused")
 def _frame_table(caption: str, frame: pl.DataFrame) -> dict[str, object]:
     numeric = [i for i, dtype in enumerate(frame.dtypes) if dtype.is_integer()]
     rows = [["" if v is None else v for v in row] for row in frame.iter_rows()]
-    return _table(caption, frame.columns, rows, numeric=numeric, kind="wide")
+    return _table(caption, frame.columns, rows, numeric=numeric)
+
+
+SHOWN_FACTS = 10
+
+
+def _some_facts(facts: str) -> str:
+    """The first facts of a long list, and how many (the CSV lists them all)."""
+    names = [name for name in facts.split(";") if name]
+    if len(names) <= SHOWN_FACTS:
+        return ", ".join(names)
+    return f"{len(names)} facts: {', '.join(names[:SHOWN_FACTS])}…"
 
 
 def _share_chart(summary: dict[str, pl.DataFrame]) -> go.Figure | None:
