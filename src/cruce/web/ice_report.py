@@ -10,7 +10,7 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 
 from cruce.audit.ice import ReleaseAudit
-from cruce.web.audit_report import _style, _table, _version
+from cruce.web.audit_report import _break, _style, _table, _version
 from cruce.web.render import render, static_text
 
 TITLE = "Cruce — audit of ICE release records"
@@ -74,10 +74,16 @@ OUTCOMES = ("judged", "needs review", "refused")
 
 def _frame_table(caption: str, frame: pl.DataFrame) -> dict[str, object]:
     numeric = [i for i, dtype in enumerate(frame.dtypes) if dtype.is_integer()]
-    rows = [["" if v is None else v for v in row] for row in frame.iter_rows()]
+    codes = {i for i, name in enumerate(frame.columns) if name in CODES}
+    rows = [
+        [_break(v) if i in codes else ("" if v is None else v) for i, v in enumerate(row)]
+        for row in frame.iter_rows()
+    ]
     return _table(caption, frame.columns, rows, numeric=numeric)
 
 
+CODES = ("finding", "missing_facts")
+"""Columns of codes, which may wrap after their underscores."""
 SHOWN_FACTS = 10
 
 
