@@ -24,7 +24,8 @@ def render_ice_report(
     standalone: bool = True,
 ) -> str:
     """The report for ``audit`` and its summary for ``country`` (an ISO alpha-2 code)."""
-    figures = [f for f in (_share_chart(summary), _aor_chart(summary)) if f is not None]
+    charts = (_share_chart(summary, country), _aor_chart(summary, country))
+    figures = [f for f in charts if f is not None]
     total = audit.accounting.group_by("outcome").agg(pl.col("rows").sum())
     outcomes = dict(total.iter_rows())
     return render(
@@ -95,7 +96,7 @@ def _some_facts(facts: str) -> str:
     return f"{len(names)} facts: {', '.join(names[:SHOWN_FACTS])}…"
 
 
-def _share_chart(summary: dict[str, pl.DataFrame]) -> go.Figure | None:
+def _share_chart(summary: dict[str, pl.DataFrame], country: str) -> go.Figure | None:
     shares = summary["procedure_shares"].filter(pl.col("layout") == "ice-removals")
     if shares.is_empty():
         return None
@@ -109,10 +110,10 @@ def _share_chart(summary: dict[str, pl.DataFrame]) -> go.Figure | None:
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2, "x": 0})
     fig.update_xaxes(title="fiscal year", type="category")
     fig.update_yaxes(title="removals", tickformat=",d")
-    return _style(fig, "Removals by procedure and fiscal year", 460)
+    return _style(fig, f"Removals of nationals of {country} by procedure and fiscal year", 460)
 
 
-def _aor_chart(summary: dict[str, pl.DataFrame]) -> go.Figure | None:
+def _aor_chart(summary: dict[str, pl.DataFrame], country: str) -> go.Figure | None:
     by_aor = (
         summary["by_aor"]
         .filter(pl.col("layout") == "ice-removals")
@@ -132,4 +133,4 @@ def _aor_chart(summary: dict[str, pl.DataFrame]) -> go.Figure | None:
         )
     )
     fig.update_xaxes(title="removals, all fiscal years read", tickformat=",d")
-    return _style(fig, "Removals by Area of Responsibility (the 12 largest)", 460)
+    return _style(fig, f"Removals of nationals of {country} by AOR (the 12 largest)", 460)
