@@ -208,3 +208,13 @@ def test_cli_prints_years_to_target_and_writes_the_chart(tmp_path: Path) -> None
     assert (tmp_path / "hiring.html").exists() and (tmp_path / "hiring-comparison.csv").exists()
     if browser.chromium() is not None:
         assert (tmp_path / "hiring.png").stat().st_size > 10_000
+
+
+def test_paired_differences_show_what_the_directed_hiring_changes() -> None:
+    _, directed = simulated("hiring-as-directed-2017")
+    _, applied = simulated("hiring-as-applied")
+    table = hiring.differences(("directed", directed), ("applied", applied))
+    assert table is not None
+    change = dict(zip(table["metric"], table["directed − applied"], strict=True))
+    assert change["headcount_ice"].startswith("+") and change["interior_arrests"].startswith("+")
+    assert hiring.differences(("directed", directed), ("applied", applied[:2])) is None

@@ -571,6 +571,46 @@ def frame_schema() -> dict[str, pl.DataType]:
     return {name: POLARS_TYPES[kind] for name, kind in FACT_KINDS.items()}
 
 
+def fact_codes(name: str) -> list[str]:
+    """The codes an enum or set fact can take (ISO 3166-1 alpha-2 codes for countries)."""
+    found = enum_of(name)
+    return [member.value for member in found] if found else sorted(iso_country_codes())
+
+
+def coded_frame_schema() -> dict[str, pl.DataType]:
+    """``frame_schema`` with every enum fact a Polars Enum of its codes and every set fact a
+    list of them: small integers underneath, so the compiled rules compare numbers, not text."""
+    schema = frame_schema()
+    for name, kind in FACT_KINDS.items():
+        if kind is FactKind.ENUM:
+            schema[name] = pl.Enum(fact_codes(name))
+        elif kind is FactKind.SET:
+            schema[name] = pl.List(pl.Enum(fact_codes(name)))
+    return schema
+
+
+def coded(frame: pl.DataFrame) -> pl.DataFrame:
+    """A frame of cases with its enum and set facts as codes (``coded_frame_schema``); the
+    same answers, several times faster to decide. A value that is no code is refused."""
+    schema = coded_frame_schema()
+    present = [n for n in frame.columns if n in schema and frame.schema[n] != schema[n]]
+    try:
+        return frame.with_columns(pl.col(name).cast(schema[name]) for name in present)
+    except pl.exceptions.InvalidOperationError:
+        for name in present:
+            values = frame.get_column(name)
+            flat = values.explode() if isinstance(values.dtype, pl.List) else values
+            codes = fact_codes(name)
+            bad = sorted(set(flat.drop_nulls().cast(pl.String).unique()) - set(codes))
+            if bad:
+                listed = ", ".join(codes[:40]) + (" …" if len(codes) > 40 else "")
+                raise CaseError(
+                    f"column {name!r}: {', '.join(map(repr, bad[:5]))} is not a valid code; "
+                    f"valid: {listed}"
+                ) from None
+        raise
+
+
 def cases_frame(cases: list[Case]) -> pl.DataFrame:
     """Cases as a DataFrame for the vectorised evaluator."""
     rows = []

@@ -215,6 +215,50 @@ def comparison(summaries: list[pl.DataFrame]) -> pl.DataFrame:
     return wide if wide is not None else pl.DataFrame({"agency": [], "measure": []})
 
 
+# What the added officers change, replicate by replicate: totals over the horizon (flows), the
+# value at its end (stocks) or the mean over it.
+CHANGES = {
+    "headcount_border_patrol": "last",
+    "headcount_ice": "last",
+    "salary_cost_usd_border_patrol": "sum",
+    "salary_cost_usd_ice": "sum",
+    "recruitment_cost_usd_border_patrol": "sum",
+    "recruitment_cost_usd_ice": "sum",
+    "contract_cost_usd_border_patrol": "sum",
+    "interior_arrests": "sum",
+    "detention_population": "mean",
+    "released_for_lack_of_beds": "sum",
+    "court_backlog": "last",
+}
+
+
+def differences(
+    first: tuple[str, np.ndarray], second: tuple[str, np.ndarray]
+) -> pl.DataFrame | None:
+    """First scenario minus second, replicate by replicate: with the same seed and parameter
+    distributions, replicate ``i`` of both draws the same parameters (common random numbers),
+    so each difference is what the scenarios' hiring alone changes. None when the runs are not
+    paired (different replicate counts)."""
+    (name_a, a), (name_b, b) = first, second
+    if a.shape != b.shape:
+        return None
+    out = []
+    for metric, how in CHANGES.items():
+        i = METRICS.index(metric)
+        per = {"sum": lambda v: v.sum(axis=1), "last": lambda v: v[:, -1]}
+        reduce = per.get(how, lambda v: v.mean(axis=1))
+        band = _band(reduce(a[:, i, :]) - reduce(b[:, i, :]))
+        out.append(
+            {"metric": metric, "over_horizon": how} | {f"{name_a} − {name_b}": _signed(band)}
+        )
+    return pl.DataFrame(out)
+
+
+def _signed(band: dict[str, float | None]) -> str:
+    assert band["p50"] is not None and band["p05"] is not None and band["p95"] is not None
+    return f"{band['p50']:+,.0f} ({band['p05']:+,.0f} to {band['p95']:+,.0f})"
+
+
 def published_counts(agency: str) -> list[tuple[dt.date, Datum]]:
     """The published headcounts the chart marks: dated rows of the staffing tables."""
     if agency == "ice":

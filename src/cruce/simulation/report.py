@@ -105,6 +105,13 @@ def hiring_comparison(runs: list[SimulationRun]) -> pl.DataFrame:
     return hiring.comparison([run.hiring() for run in runs])
 
 
+def hiring_differences(runs: list[SimulationRun]) -> pl.DataFrame | None:
+    """With two runs of the same seed: the first minus the second, paired by replicate."""
+    if len(runs) != 2 or runs[0].scenario.seed != runs[1].scenario.seed:
+        return None
+    return hiring.differences(*((r.scenario.name, r.results) for r in runs))
+
+
 def hiring_figure(runs: list[SimulationRun]):
     """Headcount against target with the published counts (``hiring.figure``)."""
     return hiring.figure([(r.scenario.name, r.results, r.prepared) for r in runs])
@@ -185,5 +192,8 @@ def write(runs: list[SimulationRun], out: Path, workers: str) -> dict[str, str]:
     if len(runs) > 1:
         write_csv(comparison(runs), out / "comparison.csv")
         write_csv(hiring_comparison(runs), out / "hiring-comparison.csv")
+        changed = hiring_differences(runs)
+        if changed is not None:
+            write_csv(changed, out / "hiring-differences.csv")
     (out / "simulation.html").write_text(chart_html(runs), encoding="utf-8")
     return run_ids

@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 
 from cruce import __version__
 from cruce.audit.checks import audit_frame, caseload_columns
+from cruce.audit.ice import audit_releases, consulate_summary
 from cruce.decide.catalogue import rule_entries
 from cruce.decide.determination import DeterminationError, determine, preload_law, to_json
 from cruce.decide.notice import NOTICE
@@ -47,10 +48,11 @@ from cruce.tables.export import write_csv
 from cruce.tables.reader import TableError, read_table
 from cruce.web import browser, dashboard, pages, screener
 from cruce.web.audit_report import render_report
+from cruce.web.ice_report import render_ice_report
 from cruce.web.jobs import Busy, Jobs
 from cruce.web.render import STATIC, render
 
-MAX_BODY_BYTES = 200 * 2**20  # a caseload upload of up to 200 MiB
+MAX_BODY_BYTES = 200 * 2**20  # a caseload or gzip ICE release upload of up to 200 MiB
 MAX_API_REPLICATES = 500  # a simulation job's replicates, so one request cannot hold the server
 MAX_EXPOSURE_SIZE = 200_000
 JSON = "application/json"
@@ -417,6 +419,23 @@ def get_rules() -> list[dict[str, Any]]:
     ]
 
 
+RELEASE_SUFFIXES = (".gz", ".psv", ".txt")
+"""An ICE FOIA release as ICE publishes it (pipe-separated, usually gzip)."""
+
+
+def _release_upload(upload: UploadFile) -> str | None:
+    """The ICE release report for an upload that is one, audited in memory; else None."""
+    name = Path(upload.filename or "release.psv.gz").name
+    if Path(name).suffix.lower() not in RELEASE_SUFFIXES:
+        return None
+    try:
+        result = audit_releases([Path(name)], data={name: upload.file.read()})
+    except TableError as error:
+        raise Problem(422, "Invalid ICE release", str(error)) from None
+    summary = consulate_summary(result)
+    return render_ice_report(result, summary, country="MX", standalone=False)
+
+
 def _audit_upload(upload: UploadFile) -> tuple[Any, list[str], Any]:
     """Audit an uploaded caseload in memory: it is never written to disk."""
     suffix = Path(upload.filename or "caseload.csv").suffix.lower()
@@ -424,8 +443,8 @@ def _audit_upload(upload: UploadFile) -> tuple[Any, list[str], Any]:
         raise Problem(
             415,
             "Unsupported file",
-            "upload a .csv or .parquet caseload",
-            valid=[".csv", ".parquet"],
+            "upload a .csv or .parquet caseload, or an ICE release (.psv.gz)",
+            valid=[".csv", ".parquet", *RELEASE_SUFFIXES],
         )
     name = Path(upload.filename or f"caseload{suffix}").name
     try:
@@ -482,7 +501,10 @@ def audit_page() -> str:
 @app.post("/audit", response_class=HTMLResponse)
 def audit_results(file: UploadFile = File(...)) -> str:  # noqa: B008
     """The audit report for an uploaded caseload, with its findings to download (a data URL:
-    nothing is kept on the server)."""
+    nothing is kept on the server), or for an ICE release."""
+    release = _release_upload(file)
+    if release is not None:
+        return release
     findings, absent, table = _audit_upload(file)
     buffer = io.BytesIO()
     write_csv(findings, buffer)
