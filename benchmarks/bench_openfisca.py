@@ -546,13 +546,14 @@ def ratio(value: float | None) -> str:
 
 
 def print_report(env: dict[str, Any], runs: list[SizeRun]) -> None:
+    best = len(runs[0].cruce_er_runs_s) if runs else RUNS
     print(
         f"Machine: {env['cpu_count']} CPUs ({env['polars_threads']} Polars threads), "
         f"{env['platform']}; Python {env['python']}, Cruce {env['cruce']}, Polars "
         f"{env['polars']}, NumPy {env['numpy']}, openfisca-core {env['openfisca_core']}"
     )
     print(
-        f"\nExpedited removal (R1), Cruce compiled vs OpenFisca, same rows, best of {runs[0].cruce_er_runs_s.__len__() if runs else RUNS}.\n"
+        f"\nExpedited removal (R1), Cruce compiled vs OpenFisca, same rows, best of {best}.\n"
         f"No nulls in the {len(ER_FACTS)} facts the rule reads (OpenFisca has no unknown "
         "value);\nthe other questions' facts keep ~10% nulls."
     )
