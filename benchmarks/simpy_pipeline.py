@@ -131,13 +131,13 @@ class Pipeline:
         self.absent_rate = (0.0, draw["in_absentia_rate_mpp"], draw["in_absentia_rate_released"])
         self.relief_rate = (draw["relief_rate"], draw["relief_rate_mpp"], draw["relief_rate"])
         # Interior arrests: ICE headcount (the hiring funnel is not per person) × rate.
-        ice, _ = headcount(
+        ice = headcount(
             prepared.agencies["ice"],
-            *prepared.directives["ice"],
+            prepared.directives["ice"],
             draw,
             prepared.polygraph_in_data,
             self.np_rng,
-        )
+        )["headcount"]
         reach = cooperation(draw["sanctuary_share"], draw["arrest_efficiency_without_cooperation"])
         reference = cooperation(
             REFERENCE_SANCTUARY_SHARE, draw["arrest_efficiency_without_cooperation"]

@@ -205,3 +205,22 @@ def test_bad_input_is_a_problem_naming_the_field(path: str, body: dict, detail: 
 def test_unreadable_caseloads_are_problems(name: str, data: bytes, detail: str) -> None:
     answer = client.post("/v1/audits", files={"file": (name, data)})
     assert answer.status_code == 422 and detail in answer.json()["detail"]
+
+
+def test_audit_api_pages_findings_and_counts_them_all(tmp_path: Path) -> None:
+    expected = write_example_caseload(tmp_path / "caseload.csv")
+    data = (tmp_path / "caseload.csv").read_bytes()
+    planted = {(case_id, f) for case_id, f in expected.items() if f}
+    seen: list[tuple[str, str]] = []
+    offset: int | None = 0
+    while offset is not None:
+        answer = client.post(
+            "/v1/audits", params={"offset": offset, "limit": 2}, files={"file": ("c.csv", data)}
+        ).json()
+        assert len(answer["findings"]) <= 2
+        seen += [(f["case_id"], f["finding"]) for f in answer["findings"]]
+        offset = answer["next_offset"]
+    assert set(seen) == planted and len(seen) == answer["findings_total"]
+    assert sum(row["findings"] for row in answer["summary"]) == answer["findings_total"]
+    too_big = client.post("/v1/audits", params={"limit": 10**6}, files={"file": ("c.csv", data)})
+    assert too_big.status_code == 422 and "limit" in too_big.text

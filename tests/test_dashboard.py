@@ -36,6 +36,18 @@ def test_a_simulation_job_reports_progress_then_bands() -> None:
     backlog = [r for r in job["bands"] if r["metric"] == "court_backlog"]
     assert all(r["p05"] <= r["p50"] <= r["p95"] for r in backlog)
     assert "bands" not in client.get(f"/v1/simulations/{job['id']}").json()
+    assert job["hiring"] == []  # the 2014 rules hold no hiring directive
+
+
+def test_a_hiring_job_reports_years_to_target() -> None:
+    started = client.post(
+        "/v1/simulations", json={"scenario": "hiring-as-directed-2017", "replicates": 3}
+    )
+    job = _wait(started.json()["id"])
+    assert job["status"] == "done", job
+    measures = {(r["agency"], r["measure"]): r for r in job["hiring"]}
+    assert measures[("border_patrol", "target")]["p50"] == 26370
+    assert measures[("ice", "years to target")]["text"]
 
 
 def test_simulation_errors_are_problems_naming_the_field() -> None:
@@ -87,6 +99,7 @@ def test_dashboard_runs_and_compares_two_scenarios_in_chromium(server: str, tmp_
         page.locator("#status", has_text="Done").wait_for(timeout=60_000)
         assert page.locator("#charts .main-svg").count() >= 6  # every panel drawn by Plotly
         assert "kelly-2017-as-directed" in page.inner_text("#summary")
+        assert "years to target" in page.inner_text("#hiring")
         done = page.locator("#progress-a").evaluate("bar => [bar.value, bar.max]")
         assert done == [8, 8]  # every replicate reported
         page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)

@@ -49,7 +49,9 @@ def test_worked_example(path: Path, data: dict, expectation: dict) -> None:
         assert sorted(facts) == sorted(determination.outcomes[question].depends_on), question
     for question, phrases in expectation.get("why", {}).items():
         outcome = determination.outcomes[question]
-        explanation = " ".join([outcome.decided_by or "", *(r.text for r in outcome.reasons)])
+        explanation = " ".join(
+            [outcome.decided_by or "", *(f"{r.text} {r.note}" for r in outcome.reasons)]
+        )
         for phrase in phrases:
             assert phrase in explanation, (question, phrase, explanation)
     for question, needles in expectation.get("legal_questions_open", {}).items():

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cruce.facts.case import iso_country_codes
 from cruce.law import expedited_removal, priorities, tvpra
-from cruce.law.parameters import ParameterError, load, parameters, row_at, steady
+from cruce.law.parameters import ParameterError, load, parameters, row_at, steady, steady_codes
 
 ROW = (
     "{value: 14, unit: days, effective_from: 2004-08-11, effective_until: null,"
@@ -72,3 +73,12 @@ def test_overlapping_rows_are_refused(tmp_path: Path) -> None:
     folder = _folder(tmp_path, f"fourteen_days:\n  - {ROW}\n  - {ROW}\n")
     with pytest.raises(ParameterError, match="overlap"):
         load(folder)
+
+
+def test_the_western_hemisphere_list_holds_iso_codes_and_mexico() -> None:
+    codes = steady_codes("contiguous_return.western_hemisphere_countries")
+    assert set(codes) <= iso_country_codes()
+    assert {"MX", "HN", "VE", "CU", "HT", "CA", "BR"} <= set(codes)
+    assert not {"IN", "US", "ES"} & set(codes)
+    with pytest.raises(ParameterError, match="expected a list of codes"):
+        steady_codes("expedited_removal.fourteen_days")

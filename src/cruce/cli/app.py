@@ -339,9 +339,13 @@ def coverage(
 
 @app.command()
 def audit(
-    caseload: Annotated[
-        Path | None,
-        typer.Argument(help="Caseload CSV or Parquet (docs/audit.md).", show_default=False),
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="A caseload CSV or Parquet (docs/audit.md), or ICE FOIA release files "
+            "(gzip or not; docs/audit.md#ice-releases).",
+            show_default=False,
+        ),
     ] = None,
     out: Annotated[Path, typer.Option(help="Folder for the findings and the report.")] = Path(
         "cruce-audit"
@@ -349,16 +353,33 @@ def audit(
     example: Annotated[
         bool, typer.Option(help="Audit the shipped example caseload (planted violations).")
     ] = False,
+    layout: Annotated[
+        str | None,
+        typer.Option(
+            help="Read the files as this ICE release layout: ice-removals or ice-arrests."
+        ),
+    ] = None,
+    country: Annotated[
+        str, typer.Option(help="ISO 3166-1 alpha-2 code of the consulate's nationals (ICE files).")
+    ] = "MX",
 ) -> None:
     """Check each recorded enforcement action against what the rules in force permitted."""
     from cruce.audit.checks import audit_frame, caseload_columns
     from cruce.audit.examples import write_example_caseload
+    from cruce.audit.ice import is_release
     from cruce.tables.export import write_csv
     from cruce.tables.reader import TableError, read_table
     from cruce.web.audit_report import render_report, write_report
 
-    if (caseload is None) == (not example):
-        _fail("give a CASELOAD file or --example (one of them)")
+    files = files or []
+    if bool(files) == example:
+        _fail("give a CASELOAD file, ICE release files or --example (one of them)")
+    if layout is not None or any(is_release(f) for f in files):
+        _audit_releases(files, out, layout, country)
+        return
+    if len(files) > 1:
+        _fail("give one caseload file (several files are read only as ICE releases)")
+    caseload = files[0] if files else None
     out.mkdir(parents=True, exist_ok=True)
     if example:
         caseload = out / "example-caseload.csv"
@@ -389,6 +410,60 @@ def audit(
         write_report(out / "report.html", html)
         progress.update(task, advance=1)
     _print_audit_summary(findings, table.height, out)
+
+
+def _audit_releases(files: list[Path], out: Path, layout: str | None, country: str) -> None:
+    """Audit ICE FOIA release files and write the tables, the report and the store."""
+    import polars as pl
+
+    from cruce.audit.ice import audit_releases
+    from cruce.audit.ice_output import write_audit
+    from cruce.facts.case import iso_country_codes
+    from cruce.tables.reader import TableError
+    from cruce.web.audit_report import write_report
+    from cruce.web.ice_report import render_ice_report
+
+    country = country.upper()
+    if country not in iso_country_codes():
+        _fail(f"--country {country!r} is not an ISO 3166-1 alpha-2 code (e.g. MX, GT, HN)")
+    with progress_display(errors) as progress:
+        task = progress.add_task("reading and judging the release records", total=2)
+        try:
+            result = audit_releases(files, layout)
+        except TableError as error:
+            _fail(str(error))
+        progress.update(task, advance=1, description="writing tables, report and store")
+        summary = write_audit(result, out, country)
+        write_report(out / "report.html", render_ice_report(result, summary, country=country))
+        progress.update(task, advance=1)
+    for release in result.releases:
+        console.print(
+            f"{release['file']}: layout [bold]{release['layout']}[/] recognised, "
+            f"{release['rows']:,} rows ({release['title']})",
+            highlight=False,
+        )
+    table = Table(title=f"Rows read, by outcome — {NOTICE}")
+    for column in ("Outcome", "Rows"):
+        table.add_column(column)
+    totals = result.accounting.group_by("outcome").agg(pl.col("rows").sum()).sort("outcome")
+    for outcome, rows in totals.iter_rows():
+        table.add_row(outcome, f"{rows:,}")
+    console.print(table)
+    findings = Table(title="Record findings")
+    for column in ("Finding", "Rows", "Violations", "Needs review", "Cleared"):
+        findings.add_column(column)
+    for row in result.record_counts.iter_rows(named=True):
+        findings.add_row(
+            row["finding"],
+            *(f"{row[k]:,}" for k in ("rows", "violations", "needs_review", "cleared")),
+        )
+    console.print(findings)
+    if result.unmapped.height:
+        console.print(
+            f"[yellow]{result.unmapped.height} unmapped spellings[/] "
+            f"({int(result.unmapped.get_column('count').sum()):,} cells): {out}/unmapped.csv"
+        )
+    console.print(f"Tables, findings.parquet, report.html and audit.duckdb in {out}/")
 
 
 def _print_audit_summary(findings, rows: int, out: Path) -> None:
@@ -553,7 +628,14 @@ def simulate(
     """Run the enforcement pipeline for a scenario (or two, side by side) with uncertainty."""
     from cruce.simulation import montecarlo as mc
     from cruce.simulation.inputs import MissingInput
-    from cruce.simulation.report import SimulationRun, comparison, write
+    from cruce.simulation.report import (
+        SimulationRun,
+        comparison,
+        hiring_comparison,
+        hiring_differences,
+        hiring_figure,
+        write,
+    )
     from cruce.simulation.scenario import ScenarioError, load_scenario
 
     if not 1 <= len(scenarios) <= 2:
@@ -582,8 +664,10 @@ def simulate(
             runs.append(SimulationRun(scenario, prepared, evidence, results))
     where = scheduler or (f"LocalCluster({workers} workers)" if workers else "in process")
     run_ids = write(runs, out, where)
-    _screenshot(out / "simulation.html", out / "simulation.png", height=1120)
+    _screenshot(out / "simulation.html", out / "simulation.png", height=1470)
+    _write_figure(hiring_figure(runs), out / "hiring.html", out / "hiring.png")
     _print_simulation(comparison(runs), run_ids, out)
+    _print_hiring(hiring_comparison(runs), hiring_differences(runs), out)
 
 
 def _print_simulation(table, run_ids: dict[str, str], out: Path) -> None:
@@ -597,6 +681,26 @@ def _print_simulation(table, run_ids: dict[str, str], out: Path) -> None:
         f"Bands and summaries: {out}/*-bands.csv, *-summary.csv — charts: {out}/simulation.html"
         f" (.png) — store: {out}/cruce.duckdb, runs {', '.join(run_ids.values())}"
     )
+
+
+def _print_hiring(table, changed, out: Path) -> None:
+    """Years to each agency's 2017 target, applicants and cost, scenario by scenario; with two
+    scenarios, what the first's hiring changes against the second's, replicate by replicate."""
+    if table.is_empty():
+        return
+    titles = [(table, "Hiring toward the 2017 targets: median (5%–95%) over replicates")]
+    if changed is not None:
+        titles.append(
+            (changed, "What the hiring changes: first scenario minus second, paired replicates")
+        )
+    for frame, title in titles:
+        view = Table(title=title)
+        for column in frame.columns:
+            view.add_column(column.replace("_", " "))
+        for row in frame.iter_rows():
+            view.add_row(*("" if cell is None else str(cell) for cell in row))
+        console.print(view)
+    console.print(f"Hiring: {out}/*-hiring.csv — chart: {out}/hiring.html (.png)")
 
 
 @app.command()

@@ -25,6 +25,7 @@ from cruce.engine.logic import (
 )
 from cruce.facts.case import fact
 from cruce.law.definitions import is_uac, nationalities
+from cruce.law.parameters import steady_codes
 
 arriving_on_land_now = All(
     fact("entry_mode")
@@ -133,6 +134,38 @@ mpp_2019_in_force = Any(
     label="the 2019 MPP policy operating",
 )
 
+special_circumstances = Exception_(
+    "special circumstances",
+    Any(
+        Is(fact("returning_lpr_seeking_admission"), "a returning LPR seeking admission"),
+        Is(
+            fact("has_advance_parole_document_or_in_parole_status"),
+            "holds advance parole or is in parole status",
+        ),
+        Is(
+            fact("known_physical_or_mental_health_issue"),
+            "a known physical or mental health issue",
+        ),
+        Is(fact("criminal_or_violence_history"), "a criminal or violence history"),
+        Is(
+            fact("gov_of_mexico_or_usg_interest"),
+            "of interest to the Government of Mexico or the US",
+        ),
+        label="a listed special circumstance",
+        citations=[cite("S26", "MPP Guiding Principles"), cite("S61b", "2019 exclusions kept")],
+    ),
+)
+"""The 2019 special circumstances, which the December 2021 guidance kept."""
+
+port_director_exclusion = Exception_(
+    "Port Director's discretion",
+    Is(
+        fact("port_director_exclusion"),
+        "excluded at the Port Director's discretion",
+        cite("S26", "MPP Guiding Principles"),
+    ),
+)
+
 amenable_under_2019_policy = Default(
     "amenable to MPP under the 2019 policy",
     base=All(
@@ -150,27 +183,7 @@ amenable_under_2019_policy = Default(
         Exception_("Mexican nationals", mexican_national),
         Exception_("unaccompanied children", unaccompanied_child),
         Exception_("processed for expedited removal", processed_for_er),
-        Exception_(
-            "special circumstances",
-            Any(
-                Is(fact("returning_lpr_seeking_admission"), "a returning LPR seeking admission"),
-                Is(
-                    fact("has_advance_parole_document_or_in_parole_status"),
-                    "holds advance parole or is in parole status",
-                ),
-                Is(
-                    fact("known_physical_or_mental_health_issue"),
-                    "a known physical or mental health issue",
-                ),
-                Is(fact("criminal_or_violence_history"), "a criminal or violence history"),
-                Is(
-                    fact("gov_of_mexico_or_usg_interest"),
-                    "of interest to the Government of Mexico or the US",
-                ),
-                label="a listed special circumstance",
-                citations=[cite("S26", "MPP Guiding Principles")],
-            ),
-        ),
+        special_circumstances,
         Exception_(
             "fear of Mexico, 2019 standard",
             fact("mpp_fear_screening_result")
@@ -180,18 +193,20 @@ amenable_under_2019_policy = Default(
                 cite("S26", "MPP Guiding Principles"),
             ),
         ),
-        Exception_(
-            "Port Director's discretion",
-            Is(
-                fact("port_director_exclusion"),
-                "excluded at the Port Director's discretion",
-                cite("S26", "MPP Guiding Principles"),
-            ),
-        ),
+        port_director_exclusion,
     ],
     citations=[cite("S25"), cite("S26", "MPP Guiding Principles"), cite("S27", "PM-602-0169")],
 )
 """R5 (2019 and 2025): land arrivals from Mexico where MPP operates, save the listed exclusions."""
+
+WESTERN_HEMISPHERE = steady_codes("contiguous_return.western_hemisphere_countries")
+
+western_hemisphere_national = Intersects(nationalities, WESTERN_HEMISPHERE).named(
+    "a citizen or national of a Western Hemisphere country (the Americas and the Caribbean)",
+    cite("S61b", "Western Hemisphere nationals other than Mexicans"),
+    cite("S61"),
+)
+"""The December 2021 reimplementation reached only Western Hemisphere nationals (not Mexicans)."""
 
 amenable_under_2021_policy = Default(
     "amenable to MPP under the 2021 court-ordered reimplementation",
@@ -201,22 +216,24 @@ amenable_under_2021_policy = Default(
         from_mexico,
         arriving_on_land_now,
         Is(fact("mpp_operating_at_location"), "MPP operating at this port or sector"),
-        label="a land arrival from Mexico where the reimplemented MPP operates",
+        western_hemisphere_national,
+        label="a Western Hemisphere national arriving on land from Mexico where the "
+        "reimplemented MPP operates",
     ),
     exceptions=[
         Exception_("Mexican nationals", mexican_national),
         Exception_("unaccompanied children", unaccompanied_child),
         Exception_("processed for expedited removal", processed_for_er),
+        special_circumstances,
         Exception_(
             "particularly vulnerable individuals",
-            Any(
-                Is(fact("vulnerable_exclusion_2021"), "a particularly vulnerable individual"),
-                Is(
-                    fact("known_physical_or_mental_health_issue"),
-                    "a physical or mental health issue",
-                ),
-                label="particularly vulnerable (full category list unconfirmed)",
-                citations=[cite("S34"), cite("S34b")],
+            Is(
+                fact("vulnerable_exclusion_2021"),
+                "a particularly vulnerable individual (advanced age, a health issue affecting "
+                "fitness for travel, increased risk in Mexico due to sexual orientation or gender "
+                "identity; the full list is unconfirmed)",
+                cite("S61b", "vulnerability categories"),
+                cite("S34"),
             ),
         ),
         Exception_(
@@ -229,10 +246,18 @@ amenable_under_2021_policy = Default(
                 cite("S34b"),
             ),
         ),
+        port_director_exclusion,
     ],
-    citations=[cite("S34"), cite("S34b"), cite("S33", "Texas v. Biden (N.D. Tex. 2021)")],
+    citations=[
+        cite("S61b", "guidance of 2021-12-02"),
+        cite("S61"),
+        cite("S34"),
+        cite("S34b"),
+        cite("S33", "Texas v. Biden (N.D. Tex. 2021)"),
+    ],
 )
-"""R5 (Dec 2021 – Aug 2022): the reimplemented program with its 2021 safeguards."""
+"""R5 (Dec 2021 – Aug 2022): Western Hemisphere nationals other than Mexicans, with the 2019
+exclusions kept and the 2021 vulnerability and fear safeguards added."""
 
 mpp_enrolling = Any(
     InForce("mpp_2019_policy", "the 2019 MPP policy in force"),

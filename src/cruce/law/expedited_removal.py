@@ -95,11 +95,17 @@ f_exception = All(
         ),
         All(
             citizen_of_venezuela,
+            InForce(
+                "venezuela_relations_broken",
+                "Venezuela's government has broken diplomatic relations with the US (from "
+                "2019-01-23)",
+            ),
             Unsettled(
-                "INA 235(b)(1)(F): does Venezuela lack full diplomatic relations? "
-                "(docs/law/open-questions.md#wh-diplomatic-relations)",
+                "INA 235(b)(1)(F): since 2019-01-23, does Venezuela lack full diplomatic "
+                "relations with the US? (docs/law/open-questions.md#wh-diplomatic-relations)",
                 "Venezuela counts as a country without full diplomatic relations",
                 cite("S1", "INA 235(b)(1)(F)"),
+                cite("S71"),
             ),
         ),
     ),

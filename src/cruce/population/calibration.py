@@ -81,6 +81,13 @@ def _flag(name: str) -> Column:
 
 _SCHEMAS = (
     _table(
+        "border_patrol_staffing_by_sector",
+        "Border Patrol agents on board by sector and fiscal year",
+        _column("sector"),
+        _int("fiscal_year"),
+        _int("number_of_agents", required=False),  # empty where the table gives no count
+    ),
+    _table(
         "border_wall_cost_estimates",
         "Official and quasi-official cost estimates for a U.S.-Mexico border wall",
         _column("estimator"),

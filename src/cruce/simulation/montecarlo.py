@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -19,11 +20,18 @@ from cruce.law.timeline import timeline_named
 from cruce.simulation.data import Evidence, fiscal_year
 from cruce.simulation.expulsions import expelled_share
 from cruce.simulation.inputs import month_range, monthly_inputs
+from cruce.simulation.operations import (
+    CBP_ONE,
+    PANDEMIC_DETENTION,
+    PANDEMIC_HEARINGS,
+    PANDEMIC_REMOVALS,
+    broad_priorities,
+)
 from cruce.simulation.parameters import parameters
 from cruce.simulation.pathways import border_law, interior_law, returnable
 from cruce.simulation.pipeline import METRICS, Prepared, run
 from cruce.simulation.scenario import Scenario
-from cruce.simulation.workforce import agencies, arrests_per_officer_month, directives
+from cruce.simulation.workforce import agencies, arrests_per_officer_month, plans
 
 LOG = logging.getLogger(__name__)
 
@@ -54,15 +62,32 @@ def prepare(scenario: Scenario) -> tuple[Prepared, Evidence]:
         expelled_share=expelled_share(timeline, months, evidence, scenario.rules_frozen_at),
         interior=interior_law(instants, timeline),
         agencies=staff,
-        directives=directives(timeline, instants),
+        directives=plans(
+            timeline,
+            instants,
+            months,
+            scenario.hiring.funded_month,
+            scenario.hiring.contract,
+        ),
         arrests_per_officer_month=arrests_per_officer_month(staff["ice"], evidence),
         polygraph_in_data=polygraph.default.mean(),
+        # CBP One is a program (frozen rules freeze it too); the pandemic is not
+        cbp_one=CBP_ONE.months_in(frozen(months, scenario.rules_frozen_at)),
+        pandemic_detention=PANDEMIC_DETENTION.months_in(months),
+        pandemic_removals=PANDEMIC_REMOVALS.months_in(months),
+        pandemic_hearings=PANDEMIC_HEARINGS.months_in(months),
+        broad_priorities=broad_priorities(timeline, instants),
     )
     for parameter in parameters().values():
         if parameter.name not in scenario.parameters:
             for datum in parameter.rows:
                 evidence.use(datum)
     return prepared, evidence
+
+
+def frozen(months: list[dt.date], at: dt.datetime | None) -> list[dt.date]:
+    """The month a program is looked up at: each month, or the frozen instant's month."""
+    return months if at is None else [at.date().replace(day=1)] * len(months)
 
 
 def replicate(prepared: Prepared, scenario: Scenario, index: int) -> np.ndarray:
@@ -217,6 +242,11 @@ SUMMARY = {
     "returns_to_mexico_SV": "sum",
     "returns_to_mexico_OTHER": "sum",
     "removals": "sum",
+    "removals_by_cbp": "sum",
+    "removals_by_ice": "sum",
+    "removal_orders_not_executed": "sum",
+    "paroled_at_ports": "sum",
+    "released_by_cbp_custody_full": "sum",
     "interior_arrests": "sum",
     "in_absentia_orders": "sum",
     "relief_granted": "sum",
@@ -228,6 +258,17 @@ SUMMARY = {
     "released_for_lack_of_beds": "sum",
     "headcount_border_patrol": "last",
     "headcount_ice": "last",
+    "applicants_border_patrol": "sum",
+    "applicants_ice": "sum",
+    "hires_border_patrol": "sum",
+    "hires_ice": "sum",
+    "losses_border_patrol": "sum",
+    "losses_ice": "sum",
+    "salary_cost_usd_border_patrol": "sum",
+    "salary_cost_usd_ice": "sum",
+    "recruitment_cost_usd_border_patrol": "sum",
+    "recruitment_cost_usd_ice": "sum",
+    "contract_cost_usd_border_patrol": "sum",
     "detention_cost_usd": "sum",
 }
 

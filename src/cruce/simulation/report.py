@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from cruce import __version__
+from cruce.simulation import hiring
 from cruce.simulation.data import Evidence
 from cruce.simulation.montecarlo import bands, summary
 from cruce.simulation.parameters import parameters
@@ -25,9 +26,15 @@ PANELS = (
     ("median_wait_months", "Median wait of completed cases (months)"),
     ("detention_population", "Detention population (dashed: capacity)"),
     ("removals", "Removals per month"),
-    ("headcount_border_patrol", "Border Patrol agents (dashed: ICE officers)"),
+    ("headcount_border_patrol", "Border Patrol agents (dashed: target)"),
+    ("headcount_ice", "ICE officers (dashed: target)"),
+    ("interior_arrests", "Interior arrests per month"),
 )
-DASHED = {"detention_population": "detention_capacity", "headcount_border_patrol": "headcount_ice"}
+DASHED = {
+    "detention_population": "detention_capacity",
+    "headcount_border_patrol": "target_border_patrol",
+    "headcount_ice": "target_ice",
+}
 COLOURS = ("#b3261e", "#1f5fa8", "#2e7d32", "#8e24aa")
 
 
@@ -45,6 +52,9 @@ class SimulationRun:
 
     def summary(self) -> pl.DataFrame:
         return summary(self.results, self.scenario.name)
+
+    def hiring(self) -> pl.DataFrame:
+        return hiring.summary(self.results, self.prepared, self.scenario.name)
 
 
 def provenance(run: SimulationRun, workers: str) -> dict[str, Any]:
@@ -90,11 +100,29 @@ def comparison(runs: list[SimulationRun]) -> pl.DataFrame:
     return wide
 
 
+def hiring_comparison(runs: list[SimulationRun]) -> pl.DataFrame:
+    """The scenarios' hiring measures side by side."""
+    return hiring.comparison([run.hiring() for run in runs])
+
+
+def hiring_differences(runs: list[SimulationRun]) -> pl.DataFrame | None:
+    """With two runs of the same seed: the first minus the second, paired by replicate."""
+    if len(runs) != 2 or runs[0].scenario.seed != runs[1].scenario.seed:
+        return None
+    return hiring.differences(*((r.scenario.name, r.results) for r in runs))
+
+
+def hiring_figure(runs: list[SimulationRun]):
+    """Headcount against target with the published counts (``hiring.figure``)."""
+    return hiring.figure([(r.scenario.name, r.results, r.prepared) for r in runs])
+
+
 def chart_html(runs: list[SimulationRun]) -> str:
     """Each panel: the median per month and its 5–95% band, one colour per scenario."""
     from plotly.subplots import make_subplots
 
-    figure = make_subplots(rows=3, cols=2, subplot_titles=[title for _, title in PANELS])
+    rows = (len(PANELS) + 1) // 2
+    figure = make_subplots(rows=rows, cols=2, subplot_titles=[title for _, title in PANELS])
     for s, run in enumerate(runs):
         colour = COLOURS[s % len(COLOURS)]
         table = run.bands()
@@ -108,7 +136,7 @@ def chart_html(runs: list[SimulationRun]) -> str:
         f"({', '.join(r.scenario.name for r in runs)})",
         template="plotly_white",
         width=1200,
-        height=1100,
+        height=350 * rows + 50,
         legend={"orientation": "h", "y": -0.06},
     )
     return figure.to_html(include_plotlyjs=True, full_html=True)
@@ -147,16 +175,25 @@ def write(runs: list[SimulationRun], out: Path, workers: str) -> dict[str, str]:
     run_ids = {}
     for run in runs:
         name = run.scenario.name
-        band_table, summary_table = run.bands(), run.summary()
+        band_table, summary_table, hiring_table = run.bands(), run.summary(), run.hiring()
         write_csv(band_table, out / f"{name}-bands.csv")
         write_csv(summary_table, out / f"{name}-summary.csv")
+        write_csv(hiring_table, out / f"{name}-hiring.csv")
         run_ids[name] = save(
             out / "cruce.duckdb",
             "simulation",
             provenance(run, workers),
-            {"simulation_bands": band_table, "simulation_summary": summary_table},
+            {
+                "simulation_bands": band_table,
+                "simulation_summary": summary_table,
+                "simulation_hiring": hiring_table,
+            },
         )
     if len(runs) > 1:
         write_csv(comparison(runs), out / "comparison.csv")
+        write_csv(hiring_comparison(runs), out / "hiring-comparison.csv")
+        changed = hiring_differences(runs)
+        if changed is not None:
+            write_csv(changed, out / "hiring-differences.csv")
     (out / "simulation.html").write_text(chart_html(runs), encoding="utf-8")
     return run_ids

@@ -8,6 +8,9 @@ rules_frozen_at: null                # an instant: decide every month under the 
 start: 2016-10                       # first month (YYYY-MM)
 months: 96                           # horizon
 returns_to_mexico: mpp               # mpp | part_h_as_directed
+hiring:                              # optional; default: the hiring directives as applied
+  funded_from: 2017-10               # the directives' targets funded from this month on
+  contract: as_delivered             # the Accenture contract: as_delivered | as_promised
 replicates: 200
 seed: 2017
 inputs:
@@ -72,6 +75,23 @@ class Inputs(BaseModel):
     encounters_by_year: dict[int, EncounterInput] = {}
 
 
+class Hiring(BaseModel):
+    """How the hiring directives are carried out: as applied (``funded_from`` empty), or their
+    targets funded from a month on until the horizon; and the Accenture hiring contract as it
+    performed or as it promised (docs/methods.md, "Hiring")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    funded_from: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    contract: Literal["as_delivered", "as_promised"] = "as_delivered"
+
+    @property
+    def funded_month(self) -> dt.date | None:
+        if self.funded_from is None:
+            return None
+        year, month = map(int, self.funded_from.split("-"))
+        return dt.date(year, month, 1)
+
+
 class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -83,6 +103,7 @@ class Scenario(BaseModel):
     start: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     months: int = Field(ge=1, le=600)
     returns_to_mexico: Literal["mpp", "part_h_as_directed"] = "mpp"
+    hiring: Hiring = Hiring()
     replicates: int = Field(default=200, ge=1, le=100_000)
     seed: int = Field(default=2017, ge=0)
     inputs: Inputs = Inputs()

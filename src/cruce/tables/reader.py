@@ -292,14 +292,18 @@ def _wrong_width(fields: list[str], header: list[str], file: str, line: int) -> 
 
 
 def _known(name: str) -> pl.Expr:
-    """The column's stripped text; null where it says unknown."""
+    """The column's stripped text; null where it says unknown (one regex, no lower-cased copy)."""
     text = pl.col(name).str.strip_chars()
-    return pl.when(text.str.to_lowercase().is_in(sorted(UNKNOWN_WORDS))).then(None).otherwise(text)
+    return pl.when(text.str.contains(UNKNOWN_PATTERN)).then(None).otherwise(text)
 
 
-def _parse(column: Column) -> pl.Expr:
-    """The text of a column read as its kind; null where unknown or invalid (checked apart)."""
-    known = _known(column.name)
+UNKNOWN_PATTERN = "(?i)^(" + "|".join(sorted(UNKNOWN_WORDS)) + ")$"
+"""An unknown cell's stripped text, in any case (``engine.instants.UNKNOWN_WORDS``)."""
+
+
+def _parse(column: Column, known: pl.Expr) -> pl.Expr:
+    """The column's known text (``_known``) read as its kind; null where unknown or invalid
+    (checked apart)."""
     kind = column.kind
     if kind is FactKind.BOOL:
         spelled = known if column.choices else known.str.to_lowercase()
@@ -336,7 +340,7 @@ _PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 _URL = r"^https?://[^\s/?#]+\S*$"
 
 
-def _valid(column: Column, parsed: pl.Expr) -> pl.Expr:
+def _valid(column: Column, parsed: pl.Expr, known: pl.Expr) -> pl.Expr:
     """True where a known cell was read correctly."""
     kind = column.kind
     if kind == "partial_date":
@@ -353,8 +357,7 @@ def _valid(column: Column, parsed: pl.Expr) -> pl.Expr:
         finite = parsed.cast(pl.Float64).is_finite()
         return finite if column.signed else finite & (parsed >= 0)
     if kind is FactKind.DATE:
-        text = _known(f"__text_{column.name}")
-        return parsed.dt.year().is_between(*YEARS) & text.str.contains(_DATE)
+        return parsed.dt.year().is_between(*YEARS) & known.str.contains(_DATE)
     if kind is FactKind.INSTANT:
         return parsed.dt.year().is_between(*YEARS)
     return parsed.is_not_null()
@@ -400,31 +403,10 @@ def read_table(
     header_row = int(raw[ROW][0]) - 1 if raw.height and word == "line" else None
     _check_columns(raw, columns, file, header_row, every_column)
     present = [columns[name] for name in raw.columns if name in columns]
-    parsed = raw.select(
-        ROW,
-        *(_parse(c).alias(c.name) for c in present),
-        *(pl.col(c.name).alias(f"__text_{c.name}") for c in present),
-    )
-    flags = {column.name: _bad(column) for column in present}
-    # One pass finds the columns with any bad cell; only those are searched row by row.
-    counts = parsed.select(flag.sum().alias(name) for name, flag in flags.items()).row(0)
-    errors: list[CellError] = []
-    for column, count in zip(present, counts, strict=True):
-        if not count:
-            continue
-        bad = parsed.filter(flags[column.name])
-        for row, value in bad.select(ROW, f"__text_{column.name}").iter_rows():
-            empty = value is None or not value.strip()
-            reason = (
-                "empty, but this column must be filled in every row"
-                if column.required and empty
-                else _reason(column)
-            )
-            errors.append(CellError(file, row, column.name, value or "", reason))
-    errors += _out_of_order(parsed, present, file)
+    parsed, errors = _checked(raw, present, file)
     if errors:
         _refuse(errors, [c.name for c in present], file, word)
-    table = parsed.select(ROW, *(c.name for c in present))
+    table = parsed
     absent = [c.name for c in columns.values() if c.name not in raw.columns]
     table = table.with_columns(
         pl.lit(None, dtype=_dtype(columns[name])).alias(name) for name in absent
@@ -434,7 +416,62 @@ def read_table(
     ]
 
 
-def _out_of_order(parsed: pl.DataFrame, present: list[Column], file: str) -> list[CellError]:
+_BAD = "__bad_"
+_KNOWN = "__known_"
+
+
+def _checked(
+    raw: pl.DataFrame, present: list[Column], file: str
+) -> tuple[pl.DataFrame, list[CellError]]:
+    """The cells read as their columns' kinds, and every bad cell. Vectorised: one lazy pass
+    strips the text, reads it and flags each bad cell; the rows are walked only for the columns
+    with a flagged cell, and only over those rows."""
+    checked = pl.concat(
+        [raw.select(ROW)]
+        + [_checked_group(raw, present[i : i + GROUP]) for i in range(0, len(present), GROUP)],
+        how="horizontal",
+    )
+    counts = checked.select(pl.col(_BAD + c.name).sum() for c in present).row(0)
+    errors: list[CellError] = []
+    for column, count in zip(present, counts, strict=True):
+        if not count:
+            continue
+        bad = raw.filter(checked.get_column(_BAD + column.name))
+        for row, value in bad.select(ROW, column.name).iter_rows():
+            empty = value is None or not value.strip()
+            reason = (
+                "empty, but this column must be filled in every row"
+                if column.required and empty
+                else _reason(column)
+            )
+            errors.append(CellError(file, row, column.name, value or "", reason))
+    parsed = checked.select(ROW, *(c.name for c in present))
+    return parsed, errors + _out_of_order(parsed, raw, present, file)
+
+
+GROUP = 8
+"""Columns read together: enough for both cores, few enough that their stripped text (held
+while they are read) stays small beside the file's."""
+
+
+def _checked_group(raw: pl.DataFrame, group: list[Column]) -> pl.DataFrame:
+    """The group's columns read as their kinds, and a flag per bad cell (``_BAD`` + name)."""
+    known = {c.name: pl.col(_KNOWN + c.name) for c in group}
+    return (
+        raw.lazy()
+        .select(_known(c.name).alias(_KNOWN + c.name) for c in group)
+        .with_columns(_parse(c, known[c.name]).alias(c.name) for c in group)
+        .select(
+            *(c.name for c in group),
+            *(_bad(c, known[c.name], pl.col(c.name)).alias(_BAD + c.name) for c in group),
+        )
+        .collect()
+    )
+
+
+def _out_of_order(
+    parsed: pl.DataFrame, raw: pl.DataFrame, present: list[Column], file: str
+) -> list[CellError]:
     """A cell dated after a column it may not follow (a birth date after the encounter)."""
     kinds = {c.name: c.kind for c in present}
     errors = []
@@ -443,10 +480,8 @@ def _out_of_order(parsed: pl.DataFrame, present: list[Column], file: str) -> lis
             day = pl.col(later)
             if kinds[later] is FactKind.INSTANT:
                 day = day.dt.convert_time_zone("America/New_York").dt.date()
-            bad = parsed.filter(pl.col(column.name) > day)
-            for row, value, other in bad.select(
-                ROW, f"__text_{column.name}", f"__text_{later}"
-            ).iter_rows():
+            bad = raw.filter(parsed.select(pl.col(column.name) > day).to_series().fill_null(False))
+            for row, value, other in bad.select(ROW, column.name, later).iter_rows():
                 reason = f"after {later} ({other.strip()}): a person is born before it"
                 errors.append(CellError(file, row, column.name, value, reason))
     return errors
@@ -500,11 +535,10 @@ def _refuse(errors: list[CellError], order: list[str], file: str, word: str) -> 
     raise error
 
 
-def _bad(column: Column) -> pl.Expr:
+def _bad(column: Column, known: pl.Expr, parsed: pl.Expr) -> pl.Expr:
     """True where a cell states something its column cannot read (or a required cell is empty)."""
-    text = pl.col(f"__text_{column.name}").str.strip_chars()
-    stated = text.is_not_null() & ~text.str.to_lowercase().is_in(sorted(UNKNOWN_WORDS))
-    invalid = stated & ~_valid(column, pl.col(column.name)).fill_null(False)
+    stated = known.is_not_null()
+    invalid = stated & ~_valid(column, parsed, known).fill_null(False)
     return invalid | ~stated if column.required else invalid
 
 

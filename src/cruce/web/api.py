@@ -20,15 +20,17 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, File, Request, UploadFile
+from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from cruce import __version__
 from cruce.audit.checks import audit_frame, caseload_columns
+from cruce.audit.ice import audit_releases, consulate_summary
 from cruce.decide.catalogue import rule_entries
 from cruce.decide.determination import DeterminationError, determine, preload_law, to_json
 from cruce.decide.notice import NOTICE
@@ -44,12 +46,13 @@ from cruce.simulation.scenario import (
 )
 from cruce.tables.export import write_csv
 from cruce.tables.reader import TableError, read_table
-from cruce.web import dashboard, pages, screener
+from cruce.web import browser, dashboard, pages, screener
 from cruce.web.audit_report import render_report
+from cruce.web.ice_report import render_ice_report
 from cruce.web.jobs import Busy, Jobs
 from cruce.web.render import STATIC, render
 
-MAX_BODY_BYTES = 200 * 2**20  # a caseload upload of up to 200 MiB
+MAX_BODY_BYTES = 200 * 2**20  # a caseload or gzip ICE release upload of up to 200 MiB
 MAX_API_REPLICATES = 500  # a simulation job's replicates, so one request cannot hold the server
 MAX_EXPOSURE_SIZE = 200_000
 JSON = "application/json"
@@ -416,6 +419,23 @@ def get_rules() -> list[dict[str, Any]]:
     ]
 
 
+RELEASE_SUFFIXES = (".gz", ".psv", ".txt")
+"""An ICE FOIA release as ICE publishes it (pipe-separated, usually gzip)."""
+
+
+def _release_upload(upload: UploadFile) -> str | None:
+    """The ICE release report for an upload that is one, audited in memory; else None."""
+    name = Path(upload.filename or "release.psv.gz").name
+    if Path(name).suffix.lower() not in RELEASE_SUFFIXES:
+        return None
+    try:
+        result = audit_releases([Path(name)], data={name: upload.file.read()})
+    except TableError as error:
+        raise Problem(422, "Invalid ICE release", str(error)) from None
+    summary = consulate_summary(result)
+    return render_ice_report(result, summary, country="MX", standalone=False)
+
+
 def _audit_upload(upload: UploadFile) -> tuple[Any, list[str], Any]:
     """Audit an uploaded caseload in memory: it is never written to disk."""
     suffix = Path(upload.filename or "caseload.csv").suffix.lower()
@@ -423,8 +443,8 @@ def _audit_upload(upload: UploadFile) -> tuple[Any, list[str], Any]:
         raise Problem(
             415,
             "Unsupported file",
-            "upload a .csv or .parquet caseload",
-            valid=[".csv", ".parquet"],
+            "upload a .csv or .parquet caseload, or an ICE release (.psv.gz)",
+            valid=[".csv", ".parquet", *RELEASE_SUFFIXES],
         )
     name = Path(upload.filename or f"caseload{suffix}").name
     try:
@@ -438,15 +458,35 @@ def _audit_upload(upload: UploadFile) -> tuple[Any, list[str], Any]:
     return audit_frame(table), absent, table
 
 
+# Findings in one answer at most; the rest by posting the file again with ``offset`` (nothing
+# is kept between requests, so there is no cursor to hold).
+FINDINGS_PAGE = 1_000
+MAX_FINDINGS_PAGE = 10_000
+
+
 @app.post("/v1/audits")
-def post_audit(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008
-    """Audit a caseload (CSV or Parquet): the findings, as JSON. Nothing is stored."""
+def post_audit(
+    file: UploadFile = File(...),  # noqa: B008
+    offset: int = Query(0, ge=0, description="First finding to return (0-based)"),
+    limit: int = Query(FINDINGS_PAGE, ge=1, le=MAX_FINDINGS_PAGE, description="Findings to return"),
+) -> dict[str, Any]:
+    """Audit a caseload (CSV or Parquet): the count of every finding, and one page of the
+    findings as JSON; post the same file with ``offset=next_offset`` for the next page.
+    Nothing is stored."""
     findings, absent, table = _audit_upload(file)
+    page = findings.slice(offset, limit)
+    following = offset + page.height
+    counts = findings.group_by("finding", "severity").len("findings").sort("finding", "severity")
     return {
         "rows": table.height,
         "absent_columns": absent,
-        "findings": findings.with_columns(
-            findings.get_column("action_instant").dt.to_string("%Y-%m-%dT%H:%M:%S%z")
+        "findings_total": findings.height,
+        "summary": counts.to_dicts(),
+        "offset": offset,
+        "limit": limit,
+        "next_offset": following if following < findings.height else None,
+        "findings": page.with_columns(
+            page.get_column("action_instant").dt.to_string("%Y-%m-%dT%H:%M:%S%z")
         ).to_dicts(),
         "notice": NOTICE,
     }
@@ -461,7 +501,10 @@ def audit_page() -> str:
 @app.post("/audit", response_class=HTMLResponse)
 def audit_results(file: UploadFile = File(...)) -> str:  # noqa: B008
     """The audit report for an uploaded caseload, with its findings to download (a data URL:
-    nothing is kept on the server)."""
+    nothing is kept on the server), or for an ICE release."""
+    release = _release_upload(file)
+    if release is not None:
+        return release
     findings, absent, table = _audit_upload(file)
     buffer = io.BytesIO()
     write_csv(findings, buffer)
@@ -492,6 +535,29 @@ async def screener_answer(request: Request, lang: str | None = None) -> str:
     answers = {k: [str(v) for v in form.getlist(k)] for k in form}
     chosen = screener.language(lang, request.headers.get("accept-language"))
     return screener.page(answers, lang=chosen)
+
+
+PDF_RESPONSE = {200: {"description": "The result as a PDF", "content": {"application/pdf": {}}}}
+
+
+@app.post("/screener/pdf", response_class=Response, responses=PDF_RESPONSE)
+async def screener_pdf(request: Request, lang: str | None = None) -> Response:
+    """The screener's result for the answers in the form body, printed to PDF by headless
+    Chromium on the server. The answers come in the body and go nowhere else: nothing is
+    stored or logged."""
+    form = await request.form()
+    answers = {k: [str(v) for v in form.getlist(k)] for k in form}
+    chosen = screener.language(lang, request.headers.get("accept-language"))
+    if browser.chromium() is None:
+        raise Problem(503, "PDF unavailable", "this server has no Chromium to print with")
+    try:
+        document = await run_in_threadpool(screener.pdf, answers, chosen)
+    except screener.NotFinished as error:
+        raise Problem(422, "Interview not finished", str(error)) from None
+    disposition = 'attachment; filename="cruce-screener.pdf"'
+    return Response(
+        document, media_type="application/pdf", headers={"Content-Disposition": disposition}
+    )
 
 
 @app.get("/timeline", response_class=HTMLResponse)

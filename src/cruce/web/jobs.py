@@ -1,6 +1,7 @@
 """Simulation jobs for the web app: run in the background, report progress, keep results a while.
 
-A job holds a scenario (not a case: nothing personal) and, when done, its summary and bands.
+A job holds a scenario (not a case: nothing personal) and, when done, its summary, bands and
+hiring measures.
 Jobs run one at a time on a worker thread, in process; at most ``MAX_WAITING`` wait, the newest
 ``KEEP`` finished jobs are kept in memory, and nothing is written to disk.
 """
@@ -33,6 +34,7 @@ class Job:
     error: str | None = None
     summary: list[dict[str, Any]] = field(default_factory=list)
     bands: list[dict[str, Any]] = field(default_factory=list)
+    hiring: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -60,6 +62,7 @@ class Job:
             out["error"] = self.error
         if self.status == "done":
             out["summary"] = self.summary
+            out["hiring"] = self.hiring
             if with_bands:
                 out["bands"] = self.bands
         return out
@@ -90,6 +93,7 @@ class Jobs:
             return self._jobs.get(job_id)
 
     def _run(self, job: Job) -> None:
+        from cruce.simulation import hiring
         from cruce.simulation import montecarlo as mc
 
         with job.lock:
@@ -105,8 +109,10 @@ class Jobs:
             bands = mc.bands(results, prepared, job.scenario.name)
             bands = bands.fill_nan(None).with_columns(bands["month"].cast(str)).to_dicts()
             summary = mc.summary(results, job.scenario.name).fill_nan(None).to_dicts()
+            staffing = hiring.summary(results, prepared, job.scenario.name)
             with job.lock:
                 job.bands, job.summary, job.status = bands, summary, "done"
+                job.hiring = staffing.fill_nan(None).to_dicts()
         except Exception as error:  # reported to the caller, who sees the job failed and why
             with job.lock:
                 job.error, job.status = f"{type(error).__name__}: {error}", "failed"

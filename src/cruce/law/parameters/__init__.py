@@ -1,7 +1,8 @@
-"""The numbers of the law, each dated and cited: ``law/parameters/*.yaml``.
+"""The numbers (and lists) of the law, each dated and cited: ``law/parameters/*.yaml``.
 
 A parameter is a key of a YAML file (``expedited_removal.yaml`` → ``expedited_removal.<key>``)
-holding a list of dated rows: ``value``, ``unit``, ``effective_from`` (inclusive),
+holding a list of dated rows: ``value`` (a number, a date, or a list of codes such as ISO
+country codes), ``unit``, ``effective_from`` (inclusive),
 ``effective_until`` (exclusive, or null while in force), ``citation`` (an id of
 ``law/citations.yaml``), an optional ``pinpoint``, and ``confidence``. Loading is lazy and
 cached, and fails naming the file, the key and the row on an undated or uncited value, an
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from cruce.engine.logic import Confidence
 from cruce.law.citations import registry
 
-Value = int | float | dt.date
+Value = int | float | dt.date | tuple[str, ...]
 T = TypeVar("T", int, float, dt.date)
 
 
@@ -36,7 +37,7 @@ class ParameterRow(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
-    value: int | float | dt.date
+    value: int | float | dt.date | tuple[str, ...]
     unit: str
     effective_from: dt.date
     effective_until: dt.date | None
@@ -119,21 +120,34 @@ def row_at(name: str, on: dt.date) -> ParameterRow:
     raise ParameterError(f"parameter {name!r} has no value in force on {on}")
 
 
-def steady(name: str, kind: type[T]) -> T:
-    """The value of ``name``, which must be the same in every row and of ``kind``.
+def _single_value(name: str) -> Value:
+    """The one value of ``name`` in every row.
 
-    The decision tables are compiled once for every instant, so a number they compare against
+    The decision tables are compiled once for every instant, so a value they compare against
     must not change with time; a change is encoded as a dated instrument in ``law/timeline/``
     instead, and this refuses a parameter whose rows disagree."""
     values = {row.value for row in _lookup(name)}
     if len(values) != 1:
         changes = ", ".join(sorted(map(str, values)))
         raise ParameterError(f"parameter {name!r} changes value over time: {changes}")
-    value = values.pop()
+    return values.pop()
+
+
+def steady(name: str, kind: type[T]) -> T:
+    """The value of ``name``, which must be the same in every row and of ``kind``."""
+    value = _single_value(name)
     if kind is float and isinstance(value, int):
         value = float(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ParameterError(f"parameter {name!r} is {value!r}, expected a {kind.__name__}")
+    return value
+
+
+def steady_codes(name: str) -> tuple[str, ...]:
+    """The list of codes ``name`` holds, which must be the same in every row (as ``steady``)."""
+    value = _single_value(name)
+    if not isinstance(value, tuple):
+        raise ParameterError(f"parameter {name!r} is {value!r}, expected a list of codes")
     return value
 
 

@@ -93,6 +93,34 @@ function drawSummary(jobs) {
   table.replaceChildren(element('caption', 'Median [5% – 95%] over replicates'), thead, tbody);
 }
 
+// Years to the 2017 hiring targets, applicants and cost: the server's texts, side by side.
+function drawHiring(jobs) {
+  const table = document.getElementById('hiring');
+  const head = element('tr');
+  ['agency', 'measure'].forEach(h => head.appendChild(element('th', h, {scope: 'col'})));
+  jobs.forEach(j => head.appendChild(element('th', j.scenario, {scope: 'col'})));
+  const thead = element('thead');
+  thead.appendChild(head);
+  const tbody = element('tbody');
+  const key = r => r.agency + '|' + r.measure;
+  const keys = [];
+  jobs.forEach(j => j.hiring.forEach(r => { if (!keys.includes(key(r))) { keys.push(key(r)); } }));
+  keys.forEach(k => {
+    const [agency, measure] = k.split('|');
+    const tr = element('tr');
+    tr.appendChild(element('th', agency.replaceAll('_', ' '), {scope: 'row'}));
+    tr.appendChild(element('td', measure));
+    jobs.forEach(j => {
+      const found = j.hiring.find(r => key(r) === k);
+      tr.appendChild(element('td', found ? found.text : '–'));
+    });
+    tbody.appendChild(tr);
+  });
+  table.replaceChildren(element('caption', 'Hiring toward the 2017 targets — Contratación ' +
+    'hacia las metas de 2017: median (5%–95%) over replicates / mediana (5%–95%) entre réplicas'),
+    thead, tbody);
+}
+
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const replicates = parseInt(document.getElementById('replicates').value, 10);
@@ -105,6 +133,7 @@ form.addEventListener('submit', async (event) => {
     const jobs = await Promise.all(ids.map((id, i) => finish(id, bars[i])));
     drawCharts(jobs);
     drawSummary(jobs);
+    drawHiring(jobs);
     statusLine.textContent = 'Done: ' + jobs.map(j => j.scenario).join(' vs ') + '.';
   } catch (error) {
     statusLine.textContent = 'Error: ' + error.message;
