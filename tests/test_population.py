@@ -211,3 +211,14 @@ def test_a_sweep_gives_one_run_per_value_and_the_range(tmp_path: Path) -> None:
     exposed = summary["ER_AVAILABLE"].to_list()
     assert exposed == sorted(exposed, reverse=True)  # more documents, fewer exposed
     assert f"exposed {exposed[-1]:,.0f}–{exposed[0]:,.0f} across" in result.output
+
+
+def test_coded_cases_decide_as_the_text_ones(population: pl.DataFrame) -> None:
+    """Exposure builds its cases with coded enums (faster); the answers are the same."""
+    from cruce.decide.determination import determine_frame
+    from cruce.facts.case import coded_frame_schema
+
+    at = dt.datetime(2019, 8, 1, 16, tzinfo=dt.UTC)
+    coded_cases = cases_at(population, at, coded_frame_schema())
+    assert dict(coded_cases.schema) | coded_frame_schema() == dict(coded_cases.schema)
+    assert determine_frame(coded_cases, at).equals(determine_frame(cases_at(population, at), at))

@@ -4,16 +4,28 @@ invalid answer keep every other answer; nothing a person says reaches the server
 
 from __future__ import annotations
 
+import base64
+import csv
+import html
+import json
 import logging
 import re
 from html.parser import HTMLParser
+from urllib.parse import parse_qs
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
-from cruce.facts.case import FACT_KINDS
+from cruce.cli.app import app as cli
+from cruce.engine.logic import Confidence
+from cruce.facts import countries
+from cruce.facts.case import FACT_KINDS, iso_country_codes
+from cruce.facts.countries import PATH as COUNTRIES
+from cruce.facts.countries import country_names
 from cruce.facts.questions import LANGUAGES, QuestionError, _question, questions
 from cruce.web.api import app
+from cruce.web.screener import CONFIDENCE_ES
 
 client = TestClient(app)
 
@@ -185,3 +197,78 @@ def test_the_server_logs_no_fact(caplog: pytest.LogCaptureFixture) -> None:
     for value in ("1988-11-20", "LAND_BETWEEN_POES", "1400"):
         assert value not in logged
     assert re.search(r"2025-08-15", logged) is None
+
+
+def test_country_names_cover_every_iso_code_in_both_languages() -> None:
+    names = country_names()
+    assert set(names) == iso_country_codes()
+    assert names["MX"] == {"en": "Mexico", "es": "México"}
+    assert names["US"]["es"] == "Estados Unidos"
+    rows = list(csv.DictReader(COUNTRIES.open(encoding="utf-8")))
+    assert all(row["source"].startswith("Unicode CLDR") for row in rows)
+
+
+def test_the_country_picker_speaks_the_page_language() -> None:
+    spanish = client.get("/screener?lang=es").text
+    assert '<option value="MX">México</option>' in spanish
+    assert '<option value="DE">Alemania</option>' in spanish
+    english = client.get("/screener?lang=en").text
+    assert '<option value="DE">Germany</option>' in english
+    # Sorted as a Spanish reader looks: an accent (Bélgica) does not move a name to the end.
+    order = re.findall(r'<option value="([A-Z]{2})">', spanish.split('id="native_country"')[1])
+    assert order.index("AT") < order.index("BE") < order.index("EG")  # Austria, Bélgica, Egipto
+
+
+def test_a_bad_country_table_names_its_line(tmp_path, monkeypatch) -> None:
+    bad = tmp_path / "countries.csv"
+    bad.write_text("code,name_en,name_es,source\nMX,Mexico,,CLDR\n", "utf-8")
+    monkeypatch.setattr(countries, "PATH", bad)
+    country_names.cache_clear()
+    try:
+        with pytest.raises(countries.CountryError, match="line 2"):
+            country_names()
+    finally:
+        country_names.cache_clear()
+
+
+@pytest.mark.parametrize("who", list(PEOPLE))
+def test_the_facts_download_is_a_case_file_cruce_explain_reads(who: str, tmp_path) -> None:
+    page, _ = walk(PEOPLE[who], "es")
+    href = html.unescape(re.search(r'id="case-json" href="([^"]+)"', page).group(1))
+    prefix = "data:application/json;base64,"
+    assert href.startswith(prefix)
+    case_file = tmp_path / "case.json"
+    case_file.write_bytes(base64.b64decode(href.removeprefix(prefix)))
+    result = CliRunner().invoke(cli, ["explain", str(case_file), "--json"])
+    assert result.exit_code == 0, result.output
+    explained = {o["question"]: o["outcome"] for o in json.loads(result.output)["outcomes"]}
+    shown = re.findall(r'<p class="code">([A-Z0-9_]+) \(', page)
+    assert shown == list(explained.values())  # the same answers, card by card
+
+
+def test_a_pdf_before_the_result_is_refused_without_printing() -> None:
+    response = client.post(
+        "/screener/pdf", data={"_asked": "was_admitted", "was_admitted": "false"}
+    )
+    assert response.status_code == 422
+    assert "finish the interview" in response.json()["detail"]
+
+
+def test_the_link_to_a_result_holds_the_answers_only_in_its_fragment() -> None:
+    page, _ = walk(HONDURAN_MOTHER, "en")
+    link = html.unescape(re.search(r'id="result-link" href="([^"]+)"', page).group(1))
+    sent, fragment = link.split("#", 1)
+    assert sent == "/screener?lang=en"  # the part a browser sends: no fact
+    answers = parse_qs(fragment)
+    assert answers["native_country"] == ["HN"] and answers["entry_mode"] == ["LAND_BETWEEN_POES"]
+    rebuilt = client.post("/screener?lang=en", data=answers).text  # what the page's script posts
+    assert re.findall(r'<p class="code">[^<]+', rebuilt) == re.findall(
+        r'<p class="code">[^<]+', page
+    )
+
+
+def test_spanish_cards_tag_their_citations_in_spanish() -> None:
+    page, _ = walk(GUATEMALAN_CHILD, "es")
+    cards = page.split('class="cards"')[1].split("<h2")[0]
+    assert "[confirmado]" in cards and "[confirmed]" not in cards
+    assert set(CONFIDENCE_ES) == {c.value for c in Confidence}

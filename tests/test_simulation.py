@@ -159,7 +159,11 @@ def test_every_encounter_takes_one_pathway_and_the_court_keeps_its_books() -> No
     prep, _ = prepared("kelly-2017-as-applied", 36)
     results = mc.run_replicates(prep, small("kelly-2017-as-applied", 36))
     pathways = sum(metric(results, f"pathway_{p}") for p in PATHWAYS)
-    assert np.array_equal(pathways, metric(results, "encounters"))
+    paroled = metric(results, "paroled_at_ports")
+    assert paroled.sum() > 0
+    assert np.array_equal(pathways + paroled, metric(results, "encounters"))
+    removed = metric(results, "removals_by_cbp") + metric(results, "removals_by_ice")
+    assert np.allclose(removed, metric(results, "removals"))
     backlog = metric(results, "court_backlog")
     change = metric(results, "court_receipts") - metric(results, "court_completions")
     assert np.allclose(np.diff(backlog, axis=-1), change[:, 1:])

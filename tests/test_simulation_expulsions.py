@@ -45,8 +45,10 @@ def test_expelled_people_take_no_pathway() -> None:
     results = mc.run_replicates(prepared, scenario)
     expelled = results[:, METRICS.index("title42_expulsions")]
     pathways = [i for i, name in enumerate(METRICS) if name.startswith("pathway_")]
+    paroled = results[:, METRICS.index("paroled_at_ports")]
     assert np.allclose(
-        results[:, METRICS.index("encounters")], results[:, pathways].sum(axis=1) + expelled
+        results[:, METRICS.index("encounters")],
+        results[:, pathways].sum(axis=1) + expelled + paroled,
     )
     april_2021 = prepared.inputs.months.index(dt.date(2021, 4, 1))
     assert expelled[:, april_2021].min() > 0.5 * prepared.inputs.encounters[april_2021]

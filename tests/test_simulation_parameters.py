@@ -20,7 +20,7 @@ def _write(tmp_path: Path, change) -> Path:
 def test_every_parameter_has_a_basis_and_data_parameters_name_their_rows() -> None:
     for name, parameter in parameters().items():
         kind = parameter.basis.split(":")[0].split(";")[0]
-        assert kind in {"data", "assumption", "scenario lever"}, name
+        assert kind in {"data", "fitted", "assumption", "scenario lever"}, name
         if kind == "data" and name != "fear_share_multiplier":  # read per year in inputs.py
             assert parameter.rows, name
             for datum in parameter.rows:

@@ -43,6 +43,14 @@ class ClaimVerification(Enum):
     UNVERIFIABLE = "Unverifiable"
 
 
+class AgeDetermination(Enum):
+    """Where DHS stands on a person's age under 8 U.S.C. 1232(b)(4)."""
+
+    NONE = "No position taken"
+    REASON_TO_BELIEVE_UNDER_18 = "Reason to believe the person is under 18"
+    DETERMINED_ADULT = "Determined an adult"
+
+
 class Country(Enum):
     """A country of birth. The rule asks only about Cuba and Venezuela; the benchmark's data
     draws from these countries, and any other code is encoded as OTHER."""
@@ -65,6 +73,7 @@ ENUMS: dict[str, type[Enum]] = {
     "parole_basis": ParoleBasis,
     "claimed_status": ClaimedStatus,
     "claim_verification": ClaimVerification,
+    "age_determination": AgeDetermination,
     "native_country": Country,
 }
 """The enumerated input variables and their enums."""

@@ -21,7 +21,14 @@ from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
 from openfisca_er.entities import Person
-from openfisca_er.enums import ClaimedStatus, ClaimVerification, Country, EntryMode, ParoleBasis
+from openfisca_er.enums import (
+    AgeDetermination,
+    ClaimedStatus,
+    ClaimVerification,
+    Country,
+    EntryMode,
+    ParoleBasis,
+)
 
 # --- Entry and encounter ------------------------------------------------------------------
 
@@ -208,6 +215,15 @@ class claim_verification(Variable):
 # --- A child's circumstances --------------------------------------------------------------
 
 
+class age_determination(Variable):
+    entity = Person
+    definition_period = DateUnit.DAY
+    value_type = Enum
+    possible_values = AgeDetermination
+    default_value = AgeDetermination.NONE
+    label = "Where DHS stands on the person's age (8 U.S.C. 1232(b)(4))"
+
+
 class has_lawful_immigration_status(Variable):
     entity = Person
     definition_period = DateUnit.DAY
@@ -260,6 +276,7 @@ INPUTS: list[type[Variable]] = [
     is_us_citizen,
     claimed_status,
     claim_verification,
+    age_determination,
     has_lawful_immigration_status,
     accompanied_by_parent_or_legal_guardian,
     parent_or_legal_guardian_in_us,

@@ -5,8 +5,9 @@ ER is available = (an arriving alien AND charged on ER grounds AND not within th
 or Cuba-by-air exceptions) OR (designable: not admitted, not paroled, not within (F), under
 730 days' presence shown before the determination; charged on ER grounds; and in a designation
 in force: 2002 sea arrivals, 2004 entries between ports within 100 air miles and under 14 days,
-or the full scope), except unaccompanied children, Visa Waiver Program applicants, verified US
-citizens and stowaways.
+or the full scope), except unaccompanied children (under 18 or believed so, unless determined an
+adult), Visa Waiver Program applicants, verified US citizens, verified permanent residents,
+refugees and asylees, and stowaways.
 
 Booleans are two-valued: where Cruce's answer rests on an open legal question (Venezuela under
 235(b)(1)(F); Parole+ATD as parole) these formulas read an assumption from the parameters
@@ -24,7 +25,14 @@ from openfisca_core.populations import Population
 from openfisca_core.variables import Variable
 
 from openfisca_er.entities import Person
-from openfisca_er.enums import ClaimedStatus, ClaimVerification, Country, EntryMode, ParoleBasis
+from openfisca_er.enums import (
+    AgeDetermination,
+    ClaimedStatus,
+    ClaimVerification,
+    Country,
+    EntryMode,
+    ParoleBasis,
+)
 
 Parameters = Callable[[Period], Any]
 """What OpenFisca passes a formula: the parameters in force for a period."""
@@ -369,6 +377,37 @@ class is_verified_us_citizen(Variable):
         return person("is_us_citizen", period) | verified_claim
 
 
+class is_verified_protected_resident(Variable):
+    entity = Person
+    definition_period = DateUnit.DAY
+    value_type = bool
+    label = "A verified permanent resident, refugee or asylee"
+    reference = "8 CFR 235.3(b)(5)(ii)-(iii)"
+
+    def formula(person: Population, period: Period, parameters: Parameters) -> Bools:
+        claimed = person("claimed_status", period)
+        protected = (
+            (claimed == ClaimedStatus.LPR)
+            | (claimed == ClaimedStatus.REFUGEE)
+            | (claimed == ClaimedStatus.ASYLEE)
+        )
+        return protected & (person("claim_verification", period) == ClaimVerification.VERIFIED)
+
+
+class under_18(Variable):
+    entity = Person
+    definition_period = DateUnit.DAY
+    value_type = bool
+    label = "A child: under 18, or treated as one until an age determination"
+    reference = ("6 U.S.C. 279(g)(2)(B)", "8 U.S.C. 1232(b)(4)")
+
+    def formula(person: Population, period: Period, parameters: Parameters) -> Bools:
+        position = person("age_determination", period)
+        believed = position == AgeDetermination.REASON_TO_BELIEVE_UNDER_18
+        adult = position == AgeDetermination.DETERMINED_ADULT
+        return believed | (~adult & (person("age", period) < 18))
+
+
 class parent_present_and_able(Variable):
     entity = Person
     definition_period = DateUnit.DAY
@@ -392,7 +431,7 @@ class is_uac(Variable):
 
     def formula(person: Population, period: Period, parameters: Parameters) -> Bools:
         return (
-            (person("age", period) < 18)
+            person("under_18", period)
             & ~person("has_lawful_immigration_status", period)
             & ~person("parent_present_and_able", period)
         )
@@ -414,6 +453,7 @@ class expedited_removal_available(Variable):
             person("is_uac", period)
             | person("vwp_applicant", period)
             | person("is_verified_us_citizen", period)
+            | person("is_verified_protected_resident", period)
             | person("is_stowaway", period)
         )
         return base & ~excepted
@@ -441,6 +481,8 @@ RULES: list[type[Variable]] = [
     er_for_designated_class,
     age,
     is_verified_us_citizen,
+    is_verified_protected_resident,
+    under_18,
     parent_present_and_able,
     is_uac,
     expedited_removal_available,

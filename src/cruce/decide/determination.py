@@ -64,6 +64,8 @@ class Reason:
     citations: tuple[Cite, ...]
     note: str
     depth: int
+    trace: Trace | None = field(default=None, repr=False, compare=False)
+    """The condition's evaluation, for putting its words in another language."""
 
 
 @dataclass
@@ -123,7 +125,7 @@ def _relevant_children(trace: Trace) -> list[Trace]:
 
 
 def _reasons(trace: Trace, depth: int = 0) -> list[Reason]:
-    lines = [Reason(trace.label, trace.value, trace.citations, trace.note, depth)]
+    lines = [Reason(trace.label, trace.value, trace.citations, trace.note, depth, trace)]
     for child in _relevant_children(trace):
         lines += _reasons(child, depth + 1)
     return lines
@@ -137,7 +139,14 @@ def _result(question: str, trace: DecisionTrace) -> OutcomeResult:
         if branch_trace.value is False and branch is not trace.decided_by:
             # Branches passed over: one line each, unless they are the decisive "why not".
             reasons.append(
-                Reason(f"not {branch.name}: {branch_trace.label}", False, branch.citations, "", 0)
+                Reason(
+                    f"not {branch.name}: {branch_trace.label}",
+                    False,
+                    branch.citations,
+                    "",
+                    0,
+                    branch_trace,
+                )
             )
             continue
         reasons += _reasons(branch_trace)

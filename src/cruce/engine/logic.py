@@ -34,6 +34,15 @@ from cruce.engine.instants import EASTERN
 Kleene = bool | None
 
 
+class Varies(enum.Enum):
+    """A compiled condition whose value differs between rows (not a constant to fold)."""
+
+    VARIES = "varies"
+
+
+VARIES = Varies.VARIES
+
+
 class Confidence(enum.StrEnum):
     """How sure the sources are of a point: read in a primary text, a secondary one, or neither."""
 
@@ -123,6 +132,14 @@ class Context:
     # decide every row at one instant (constants) or each row at its own instant (columns).
     def in_force_expr(self, key: str) -> pl.Expr:
         return pl.lit(self.in_force(key), dtype=pl.Boolean)
+
+    def fixed_in_force(self, key: str) -> Kleene | Varies:
+        """``in_force`` when it is the same for every row compiled (one instant), else VARIES."""
+        return self.in_force(key)
+
+    def fixed_blocked(self, key: str) -> bool | Varies:
+        """``blocked`` when it is the same for every row compiled, else VARIES."""
+        return self.blocked(key)
 
     def blocked_expr(self, key: str) -> pl.Expr:
         return pl.lit(self.blocked(key), dtype=pl.Boolean)
@@ -283,37 +300,74 @@ def eastern_date(value: dt.date | dt.datetime) -> dt.date:
     return value
 
 
-@cache
-def _eastern_transitions() -> tuple[pl.Series, pl.Series]:
-    """US Eastern UTC-offset changes 1950–2080 (from the tz database) and the offset (µs)
-    in force from each: a column's Eastern dates by binary search, far faster than Polars'
-    per-row time-zone conversion, and the same dates."""
-    day, end = dt.datetime(1950, 1, 1, 12, tzinfo=dt.UTC), dt.datetime(2080, 1, 1, tzinfo=dt.UTC)
-    one_day, one_hour = dt.timedelta(days=1), dt.timedelta(hours=1)
+DAY_US = 86_400_000_000
+HOUR_US = 3_600_000_000
+# The UTC hour at which US Eastern's offset is read for a whole UTC day (see _eastern_offsets).
+_SAMPLE_HOUR = 4
+_FIRST_DAY, _END_DAY = dt.date(1950, 1, 1), dt.date(2080, 1, 1)
+
+
+def _eastern_transitions() -> tuple[list[dt.datetime], list[dt.timedelta]]:
+    """US Eastern UTC-offset changes 1950–2080 (from the tz database) and the offset in force
+    from each (the first: before any change). Weeks are stepped through (changes are months
+    apart) and a week with a change is bisected to the hour."""
+    start = dt.datetime.combine(_FIRST_DAY, dt.time(12), dt.UTC)
+    end = dt.datetime.combine(_END_DAY, dt.time(0), dt.UTC)
+    week, one_hour = dt.timedelta(days=7), dt.timedelta(hours=1)
 
     def offset(instant: dt.datetime) -> dt.timedelta:
         return instant.astimezone(EASTERN).utcoffset() or dt.timedelta(0)
 
-    current = offset(day)
+    current = offset(start)
     changes, offsets = [], [current]
+    day = start
     while day < end:
-        if offset(day + one_day) != current:
-            hour = day
-            while offset(hour + one_hour) == current:
-                hour += one_hour
-            current = offset(hour + one_hour)
-            changes.append(hour + one_hour)
+        if offset(day + week) != current:
+            low, high = day, day + week  # offset(low) == current != offset(high)
+            while high - low > one_hour:
+                middle = low + (high - low) // 2
+                middle = middle.replace(minute=0, second=0, microsecond=0)
+                if middle <= low:
+                    middle = low + one_hour
+                low, high = (middle, high) if offset(middle) == current else (low, middle)
+            current = offset(high)
+            changes.append(high)
             offsets.append(current)
-        day += one_day
-    micros = [int(o.total_seconds() * 1_000_000) for o in offsets]
-    return pl.Series(changes, dtype=pl.Datetime("us", "UTC")), pl.Series(micros, dtype=pl.Int64)
+        day += week
+    return changes, offsets
+
+
+@cache
+def _eastern_offsets() -> pl.Series:
+    """US Eastern's UTC offset (µs) at 04:00–05:00 UTC of every UTC day 1950–2080.
+
+    Eastern is 4 or 5 hours behind UTC, so an instant's Eastern date is the same under either
+    offset except between 04:00 and 05:00 UTC, and no change of offset falls in that hour
+    (they fall at 2 a.m. local, 06:00 or 07:00 UTC): the day's offset read at 04:00 gives every
+    instant of the day its Eastern date. Both facts are checked against the tz database.
+    """
+    changes, offsets = _eastern_transitions()
+    behind = {-dt.timedelta(hours=_SAMPLE_HOUR), -dt.timedelta(hours=_SAMPLE_HOUR + 1)}
+    if set(offsets) - behind or any(c.hour == _SAMPLE_HOUR or c.minute for c in changes):
+        raise AssertionError("US Eastern offsets are not what the day table assumes")
+    first = dt.datetime.combine(_FIRST_DAY, dt.time(_SAMPLE_HOUR), dt.UTC)
+    samples = pl.datetime_range(
+        first, first + dt.timedelta(days=(_END_DAY - _FIRST_DAY).days - 1), "1d", eager=True
+    )
+    index = pl.Series(changes, dtype=pl.Datetime("us", "UTC")).search_sorted(samples, "right")
+    micros = pl.Series([int(o.total_seconds()) * 1_000_000 for o in offsets], dtype=pl.Int64)
+    return micros.gather(index)
 
 
 def eastern_date_expr(instants: pl.Expr) -> pl.Expr:
-    """The US Eastern calendar date of a column of UTC instants."""
-    changes, offsets = _eastern_transitions()
-    index = pl.lit(changes).search_sorted(instants, side="right")
-    return (instants + pl.duration(microseconds=pl.lit(offsets).gather(index))).dt.date()
+    """The US Eastern calendar date of a column of UTC instants: integer arithmetic and one
+    lookup per row, far faster than Polars' per-row time-zone conversion, and the same dates
+    (instants outside 1950–2080 take the offset of the nearest end of the table)."""
+    table = _eastern_offsets()
+    micros = instants.dt.cast_time_unit("us").cast(pl.Int64)
+    first = (_FIRST_DAY - dt.date(1970, 1, 1)).days
+    index = (micros.floordiv(DAY_US) - first).clip(0, table.len() - 1)
+    return (micros + pl.lit(table).gather(index)).floordiv(DAY_US).cast(pl.Int32).cast(pl.Date)
 
 
 def _date_expr(term: Term, ctx: Context) -> pl.Expr:
@@ -377,7 +431,9 @@ class DaysBetween(Term):
         )
 
     def compile(self, ctx):
-        return (_date_expr(self.end, ctx) - _date_expr(self.start, ctx)).dt.total_days()
+        # Dates are days since 1970 underneath: a subtraction of integers.
+        start, end = _date_expr(self.start, ctx), _date_expr(self.end, ctx)
+        return end.cast(pl.Int32) - start.cast(pl.Int32)
 
     def facts(self):
         return self.start.facts() | self.end.facts()
@@ -514,9 +570,19 @@ class Condition:
         raise NotImplementedError
 
     def compile(self, ctx: Context) -> pl.Expr:
-        """This node as a Polars expression; a sub-rule materialised as a column is read."""
+        """This node as a Polars expression; a sub-rule materialised as a column is read, and
+        one whose value is the same for every row (the law at one instant) is a constant."""
+        value = self.fixed(ctx)
+        if value is not VARIES:
+            return pl.lit(value, dtype=pl.Boolean)
         column = ctx.columns.get(id(self))
         return pl.col(column) if column is not None else self._compile(ctx)
+
+    def fixed(self, ctx: Context) -> Kleene | Varies:
+        """The value this node has on every row, when the law alone settles it (e.g. a
+        designation not in force makes its whole branch false), else VARIES. Polars evaluates
+        every part of an expression, so folding these away is what makes the rules cheap."""
+        return VARIES
 
     def _compile(self, ctx: Context) -> pl.Expr:
         raise NotImplementedError
@@ -682,7 +748,10 @@ class Intersects(Condition):
 
     def _compile(self, ctx):
         values = list(self.values)
-        return self.term.compile(ctx).list.eval(pl.element().is_in(values)).list.any()
+        column = self.term.compile(ctx)
+        if len(values) == 1:  # a count of one value: no per-list evaluation (2-4x faster)
+            return column.list.count_matches(values[0]) > 0
+        return column.list.eval(pl.element().is_in(values)).list.any()
 
     def facts(self):
         return self.term.facts()
@@ -710,6 +779,13 @@ def _combined(node: Condition, value: Kleene, traces: list[Trace], op: str) -> T
     return Trace(label, value, node.citations, traces, unknown, questions, op=op)
 
 
+def _horizontal(
+    combine: Callable[[list[pl.Expr]], pl.Expr], parts: list[Condition], ctx: Context
+) -> pl.Expr:
+    """An AND/OR of the parts left after folding (one part is itself)."""
+    return combine([p.compile(ctx) for p in parts]) if len(parts) > 1 else parts[0].compile(ctx)
+
+
 class All(Condition):
     """Every part holds (Kleene AND: false if any part is false, unknown if any is unknown)."""
 
@@ -724,8 +800,16 @@ class All(Condition):
         value = kleene_and(values)
         return _combined(self, value, traces, "all")
 
+    def fixed(self, ctx):
+        values = [p.fixed(ctx) for p in self.parts]
+        if False in values:
+            return False
+        return VARIES if VARIES in values else kleene_and(values)  # type: ignore[arg-type]
+
     def _compile(self, ctx):
-        return pl.all_horizontal([p.compile(ctx) for p in self.parts])
+        # Parts true on every row change nothing in an AND.
+        live = [p for p in self.parts if p.fixed(ctx) is not True]
+        return _horizontal(pl.all_horizontal, live, ctx)
 
     def facts(self):
         return frozenset().union(*(p.facts() for p in self.parts))
@@ -748,8 +832,16 @@ class Any(Condition):
         value = kleene_or(values)
         return _combined(self, value, traces, "any")
 
+    def fixed(self, ctx):
+        values = [p.fixed(ctx) for p in self.parts]
+        if True in values:
+            return True
+        return VARIES if VARIES in values else kleene_or(values)  # type: ignore[arg-type]
+
     def _compile(self, ctx):
-        return pl.any_horizontal([p.compile(ctx) for p in self.parts])
+        # Parts false on every row change nothing in an OR.
+        live = [p for p in self.parts if p.fixed(ctx) is not False]
+        return _horizontal(pl.any_horizontal, live, ctx)
 
     def facts(self):
         return frozenset().union(*(p.facts() for p in self.parts))
@@ -772,6 +864,10 @@ class Not(Condition):
         return Trace(
             self.label, value, self.citations, [inner], inner.depends_on, inner.unsettled, op="not"
         )
+
+    def fixed(self, ctx):
+        value = self.part.fixed(ctx)
+        return value if value is VARIES or value is None else not value
 
     def _compile(self, ctx):
         return ~self.part.compile(ctx)
@@ -800,6 +896,9 @@ class InForce(Condition):
         unsettled = frozenset({f"in force: {self.key}"}) if value is None else frozenset()
         return Trace(self.label, value, citations, note=note, unsettled=unsettled, kind="in_force")
 
+    def fixed(self, ctx):
+        return ctx.fixed_in_force(self.key)
+
     def _compile(self, ctx):
         return ctx.in_force_expr(self.key)
 
@@ -818,6 +917,9 @@ class Blocked(Condition):
         value = ctx.blocked(self.key)
         note, citations = ctx.status(self.key)
         return Trace(self.label, value, citations, note=note, kind="in_force")
+
+    def fixed(self, ctx):
+        return ctx.fixed_blocked(self.key)
 
     def _compile(self, ctx):
         return ctx.blocked_expr(self.key)
@@ -862,6 +964,9 @@ class Unsettled(Condition):
             unsettled=frozenset({self.question}),
             note="LEGAL_UNCERTAIN: the law is unsettled on this point",
         )
+
+    def fixed(self, ctx):
+        return None
 
     def _compile(self, ctx):
         return pl.lit(None, dtype=pl.Boolean)
@@ -928,6 +1033,9 @@ class Default(Condition):
         trace = Trace(self.label, value, self.citations, [base, *exceptions], unknown, questions)
         trace.op = "default"
         return trace
+
+    def fixed(self, ctx):
+        return self._as_all.fixed(ctx)
 
     def _compile(self, ctx):
         return self._as_all.compile(ctx)
@@ -1035,26 +1143,43 @@ class Decision:
         branch that holds) as a column, and the outcome over them. Written out inline, the
         three-valued fold would repeat every condition once per later branch.
         """
-        names = [f"__{self.name}_{i}" for i in range(len(self.branches))]
         candidate_name = f"__{self.name}_candidate"
-        conditions = [
-            b.condition.compile(ctx).alias(n) for b, n in zip(self.branches, names, strict=True)
-        ]
         # Codes as an Enum: small integers underneath, compared and copied cheaply.
         dtype = pl.Enum(self.outcome_codes)
-        codes = [pl.lit(b.outcome.code, dtype=dtype) for b in self.branches]
         fallback = pl.lit(self.otherwise.outcome.code, dtype=dtype)
+        # Branches the law settles for every row are folded: one that never holds is dropped,
+        # one that always holds ends the table; one always unknown stays as a constant.
+        conditions: list[pl.Expr] = []
+        live: list[tuple[pl.Expr | None, pl.Expr]] = []  # (its column, None if unknown; code)
+        for i, branch in enumerate(self.branches):
+            value = branch.condition.fixed(ctx)
+            code = pl.lit(branch.outcome.code, dtype=dtype)
+            if value is False:
+                continue
+            if value is True:
+                fallback = code
+                break
+            if value is None:
+                live.append((None, code))
+                continue
+            name = f"__{self.name}_{i}"
+            conditions.append(branch.condition.compile(ctx).alias(name))
+            live.append((pl.col(name), code))
         # The first branch that holds (null counts as not holding) gives the candidate...
         candidate: AnyType = fallback
-        for name, code in reversed(list(zip(names, codes, strict=True))):
-            candidate = pl.when(pl.col(name)).then(code).otherwise(candidate)
+        for column, code in reversed(live):
+            if column is not None:
+                candidate = pl.when(column).then(code).otherwise(candidate)
         # ...unless an earlier branch is unknown and would give a different outcome.
         conflicts = []
-        decided_before = pl.lit(False)
-        for name, code in zip(names, codes, strict=True):
-            column = pl.col(name)
-            conflicts.append(~decided_before & column.is_null() & (code != pl.col(candidate_name)))
-            decided_before = decided_before | column.fill_null(False)
+        decided_before: pl.Expr | None = None
+        for column, code in live:
+            differs = code != pl.col(candidate_name)
+            unknown = differs if column is None else column.is_null() & differs
+            conflicts.append(unknown if decided_before is None else ~decided_before & unknown)
+            if column is not None:
+                held = column.fill_null(False)
+                decided_before = held if decided_before is None else decided_before | held
         outcome = pl.col(candidate_name)
         if conflicts:
             outcome = pl.when(pl.any_horizontal(conflicts)).then(None).otherwise(outcome)
@@ -1123,8 +1248,15 @@ def shared_stages(
         if id(node) in nodes:
             continue
         nodes[id(node)] = node
-        stack.extend(node.children())
-    shared = {i for i, n in nodes.items() if (every or parents[i] > 1) and n.children()}
+        # A node the law settles compiles to a constant: its parts are never read (but a
+        # column per rule, ``every``, is still wanted for explaining).
+        if every or node.fixed(ctx) is VARIES:
+            stack.extend(node.children())
+    shared = {
+        i
+        for i, n in nodes.items()
+        if (every or parents[i] > 1) and n.children() and n.fixed(ctx) is VARIES
+    }
     level: dict[int, int] = {}
 
     def depth(node: Condition) -> int:
@@ -1136,7 +1268,7 @@ def shared_stages(
     stages: dict[int, list[Condition]] = {}
     for i in shared:
         stages.setdefault(depth(nodes[i]), []).append(nodes[i])
-    compiled = []
+    compiled = [_repeated_set_tests(nodes.values(), ctx)]
     for _, group in sorted(stages.items()):
         exprs = []
         for node in group:
@@ -1144,4 +1276,22 @@ def shared_stages(
             exprs.append(node._compile(ctx).alias(name))
             ctx.columns[id(node)] = name
         compiled.append(exprs)
-    return compiled
+    return [stage for stage in compiled if stage]
+
+
+def _repeated_set_tests(nodes: Iterable[Condition], ctx: Context) -> list[pl.Expr]:
+    """One column for each set test that rules write more than once (e.g. "a national of
+    Cuba", in several rules): a list test costs a pass over every element, so it is done once."""
+    alike: dict[tuple[str, tuple[str, ...]], list[Condition]] = {}
+    for node in nodes:
+        if isinstance(node, Intersects) and isinstance(node.term, Fact):
+            key = (node.term.name, tuple(sorted(node.values)))
+            alike.setdefault(key, []).append(node)
+    columns = []
+    for (name, values), group in sorted(alike.items()):
+        if len(group) > 1 and id(group[0]) not in ctx.columns:
+            column = f"__set_{name}_{'_'.join(values)}"
+            columns.append(group[0]._compile(ctx).alias(column))
+            for node in group:
+                ctx.columns[id(node)] = column
+    return columns

@@ -286,6 +286,7 @@ _RECORDS = {
         "at_poe": "parole_at_poe",
         "basis": "parole_basis",
         "terminated_on": "parole_terminated_on",
+        "in_effect": "parole_in_effect",
     },
     "prior_removal_order": {
         "exists": "prior_removal_order_exists",
@@ -317,11 +318,13 @@ class Case(BaseModel):
     parole_at_poe: Bool = None
     parole_basis: OrUnknown[ParoleBasis] = None
     parole_terminated_on: DateField = None
+    parole_in_effect: Bool = None
     # Arrival, entry and encounter
     entry_mode: OrUnknown[EntryMode] = None
     last_entry_date: DateField = None
     is_stowaway: Bool = None
     is_crewman: Bool = None
+    crewman_landing_permit_revoked: Bool = None
     encounter_datetime: InstantField = None
     determination_datetime: InstantField = None
     encounter_distance_to_land_border_air_miles: NonNegativeFloat = None
@@ -342,6 +345,7 @@ class Case(BaseModel):
     processed_for_expedited_removal: Bool = None
     final_order_of_removal_date: DateField = None
     failed_to_depart_under_final_order: Bool = None
+    prior_immigration_violations: Bool = None
     # Children and family
     parent_or_legal_guardian_in_us: Bool = None
     parent_or_guardian_available_to_provide_care_and_custody: Bool = None
@@ -569,6 +573,46 @@ NO_STATUS = {
 def frame_schema() -> dict[str, pl.DataType]:
     """The Polars schema of a DataFrame of cases: one column per fact, null = unknown."""
     return {name: POLARS_TYPES[kind] for name, kind in FACT_KINDS.items()}
+
+
+def fact_codes(name: str) -> list[str]:
+    """The codes an enum or set fact can take (ISO 3166-1 alpha-2 codes for countries)."""
+    found = enum_of(name)
+    return [member.value for member in found] if found else sorted(iso_country_codes())
+
+
+def coded_frame_schema() -> dict[str, pl.DataType]:
+    """``frame_schema`` with every enum fact a Polars Enum of its codes and every set fact a
+    list of them: small integers underneath, so the compiled rules compare numbers, not text."""
+    schema = frame_schema()
+    for name, kind in FACT_KINDS.items():
+        if kind is FactKind.ENUM:
+            schema[name] = pl.Enum(fact_codes(name))
+        elif kind is FactKind.SET:
+            schema[name] = pl.List(pl.Enum(fact_codes(name)))
+    return schema
+
+
+def coded(frame: pl.DataFrame) -> pl.DataFrame:
+    """A frame of cases with its enum and set facts as codes (``coded_frame_schema``); the
+    same answers, several times faster to decide. A value that is no code is refused."""
+    schema = coded_frame_schema()
+    present = [n for n in frame.columns if n in schema and frame.schema[n] != schema[n]]
+    try:
+        return frame.with_columns(pl.col(name).cast(schema[name]) for name in present)
+    except pl.exceptions.InvalidOperationError:
+        for name in present:
+            values = frame.get_column(name)
+            flat = values.explode() if isinstance(values.dtype, pl.List) else values
+            codes = fact_codes(name)
+            bad = sorted(set(flat.drop_nulls().cast(pl.String).unique()) - set(codes))
+            if bad:
+                listed = ", ".join(codes[:40]) + (" …" if len(codes) > 40 else "")
+                raise CaseError(
+                    f"column {name!r}: {', '.join(map(repr, bad[:5]))} is not a valid code; "
+                    f"valid: {listed}"
+                ) from None
+        raise
 
 
 def cases_frame(cases: list[Case]) -> pl.DataFrame:

@@ -19,6 +19,7 @@ from cruce import __version__
 from cruce.decide.determination import determine_frame
 from cruce.engine.instants import parse_instant
 from cruce.engine.logic import FactKind
+from cruce.facts.case import coded_frame_schema
 from cruce.law import QUESTIONS
 from cruce.law.timeline import TimelineError, actual_timeline, regime_at, regimes, timeline_named
 from cruce.population.synthetic import cases_at
@@ -99,7 +100,7 @@ def exposure_table(population: pl.DataFrame, compared: list[Point]) -> pl.DataFr
     parts = []
     for point in compared:
         joined = determine_frame(
-            cases_at(population.lazy(), point.at),
+            cases_at(population.lazy(), point.at, coded_frame_schema()),
             point.at,
             _timeline(point),
             questions=TABLED,

@@ -299,9 +299,17 @@ def control_report(frame: pl.DataFrame, margins: dict[str, dict[str, float]]) ->
     return pl.DataFrame(rows)
 
 
-def cases_at(population: FrameT, at: dt.datetime) -> FrameT:
+def cases_at(
+    population: FrameT, at: dt.datetime, schema: dict[str, pl.DataType] | None = None
+) -> FrameT:
     """The population as a frame of Case facts for a determination at ``at`` (everyone
-    encountered in the interior at that instant; durations kept from the tables)."""
+    encountered in the interior at that instant; durations kept from the tables), in
+    ``frame_schema()`` or another schema of the same facts (``coded_frame_schema()``)."""
+    schema = schema or frame_schema()
+
+    def code(name: str, value: Any) -> pl.Expr:
+        return pl.lit(value, dtype=schema[name])  # built in the fact's own type, not cast
+
     day = eastern_date(at)
     entry = pl.lit(day) - pl.duration(days=(pl.col("years_in_us") * 365.25).cast(pl.Int64))
     age = (
@@ -310,11 +318,18 @@ def cases_at(population: FrameT, at: dt.datetime) -> FrameT:
         .otherwise(18 + pl.col("age_years") * 47)
     )
     ewi = pl.col("entered_without_inspection")
-    nationality = pl.col("country").replace_strict(COUNTRY_CODES, default=None)
+    nationality = pl.col("country").replace_strict(
+        COUNTRY_CODES, default=None, return_dtype=schema["native_country"]
+    )
     grounds = (
         pl.when(ewi)
-        .then(pl.lit(["I212a6Ai_PRESENT_WITHOUT_ADMISSION", "I212a7A_IMMIGRANT_NO_VALID_DOCS"]))
-        .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+        .then(
+            code(
+                "inadmissibility_grounds",
+                ["I212a6Ai_PRESENT_WITHOUT_ADMISSION", "I212a7A_IMMIGRANT_NO_VALID_DOCS"],
+            )
+        )
+        .otherwise(code("inadmissibility_grounds", []))
     )
     shown = (
         pl.when(pl.col("presence_documentable"))
@@ -328,7 +343,7 @@ def cases_at(population: FrameT, at: dt.datetime) -> FrameT:
         "native_country": nationality,
         "date_of_birth": pl.lit(day) - pl.duration(days=(age * 365.25).cast(pl.Int64)),
         "is_us_citizen": pl.lit(False),
-        "claimed_status": pl.lit("NONE"),
+        "claimed_status": code("claimed_status", "NONE"),
         "has_lawful_immigration_status": pl.lit(False),
         "was_admitted": ~ewi,
         "vwp_applicant": pl.lit(False),
@@ -337,8 +352,8 @@ def cases_at(population: FrameT, at: dt.datetime) -> FrameT:
         "admitted_under_vwp": pl.lit(False),
         "parole_granted": pl.lit(False),
         "entry_mode": pl.when(ewi)
-        .then(pl.lit("LAND_BETWEEN_POES"))
-        .otherwise(pl.lit("AIR_AT_POE")),
+        .then(code("entry_mode", "LAND_BETWEEN_POES"))
+        .otherwise(code("entry_mode", "AIR_AT_POE")),
         "last_entry_date": entry,
         "is_stowaway": pl.lit(False),
         "is_crewman": pl.lit(False),
@@ -359,7 +374,6 @@ def cases_at(population: FrameT, at: dt.datetime) -> FrameT:
         "parent_or_legal_guardian_in_us": pl.col("minor"),
         "parent_or_guardian_available_to_provide_care_and_custody": pl.col("minor"),
     }
-    schema = frame_schema()
     columns = [
         (facts[name].cast(dtype) if name in facts else pl.lit(None, dtype=dtype)).alias(name)
         for name, dtype in schema.items()

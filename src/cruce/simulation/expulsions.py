@@ -2,9 +2,10 @@
 timeline), CBP expels the published share of southwest-border encounters that month
 (data/cbp_swb_title42_expulsions.csv), and only the rest enter immigration processing.
 
-The order decides no immigration-law question, and Cruce decides none about it: the share is
-read from the data, applied alike to every group and nationality (an assumption: the shipped
-monthly table does not split expulsions by group).
+The order decides no immigration-law question, and Cruce decides none about it: the count is
+read from the data. The shipped monthly table does not split expulsions by group or
+nationality, so who is expelled is a named assumption (``allocate``): those Mexico took back
+first, unaccompanied children never.
 """
 
 from __future__ import annotations
@@ -69,6 +70,36 @@ def expelled_share(
         encounters = evidence.use(_datum(row, "southwest border encounters", "swb_encounters"))
         share[m] = expelled / encounters
     return share
+
+
+# Who the published count expels, in order (an assumption; the monthly table has no split):
+# Mexico accepted its own and Northern Triangle nationals, single adults before families (it
+# refused families with young children in parts of Tamaulipas); other nationals were expelled
+# by air and in far smaller numbers; unaccompanied children were excepted (court order of
+# 2020-11-18, P.J.E.S. v. Wolf, then the CDC's exception of 2021-02-11; reported).
+# Rows: (group index in inputs.GROUPS, nationality indices in inputs.NATIONALITIES).
+PRIORITY = (
+    (0, (0, 1, 2, 3)),  # single adults from Mexico and the Northern Triangle
+    (1, (0, 1, 2, 3)),  # family units from Mexico and the Northern Triangle
+    (0, (4,)),  # other single adults
+    (1, (4,)),  # other family units
+)
+
+
+def allocate(people: np.ndarray, expelled: np.ndarray) -> np.ndarray:
+    """The month's expelled count spread over group × nationality cells of ``people`` (month ×
+    group × nationality): each ``PRIORITY`` tier in turn, in proportion within it, never more
+    than a cell holds."""
+    out = np.zeros_like(people, dtype=float)
+    left = np.asarray(expelled, dtype=float).copy()
+    for group, nationalities in PRIORITY:
+        tier = people[:, group, list(nationalities)]
+        total = tier.sum(axis=1)
+        taken = np.minimum(left, total)
+        share = np.divide(taken, total, out=np.zeros_like(total), where=total > 0)
+        out[:, group, list(nationalities)] = tier * share[:, None]
+        left -= taken
+    return out
 
 
 def _datum(row: dict, what: str, column: str) -> Datum:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -19,6 +20,14 @@ from cruce.law.timeline import timeline_named
 from cruce.simulation.data import Evidence, fiscal_year
 from cruce.simulation.expulsions import expelled_share
 from cruce.simulation.inputs import month_range, monthly_inputs
+from cruce.simulation.mpp import prepare_returns
+from cruce.simulation.operations import (
+    CBP_ONE,
+    PANDEMIC_DETENTION,
+    PANDEMIC_HEARINGS,
+    PANDEMIC_REMOVALS,
+    broad_priorities,
+)
 from cruce.simulation.parameters import parameters
 from cruce.simulation.pathways import border_law, interior_law, returnable
 from cruce.simulation.pipeline import METRICS, Prepared, run
@@ -51,6 +60,15 @@ def prepare(scenario: Scenario) -> tuple[Prepared, Evidence]:
         inputs=inputs,
         border=border,
         returns_open=returnable(border, scenario.returns_to_mexico, instants, part_h),
+        returns=prepare_returns(
+            months,
+            instants,
+            timeline,
+            scenario.returns_to_mexico == "part_h_as_directed",
+            scenario.mexico_acceptance,
+            scenario.port_capacity,
+            evidence,
+        ),
         expelled_share=expelled_share(timeline, months, evidence, scenario.rules_frozen_at),
         interior=interior_law(instants, timeline),
         agencies=staff,
@@ -63,12 +81,23 @@ def prepare(scenario: Scenario) -> tuple[Prepared, Evidence]:
         ),
         arrests_per_officer_month=arrests_per_officer_month(staff["ice"], evidence),
         polygraph_in_data=polygraph.default.mean(),
+        # CBP One is a program (frozen rules freeze it too); the pandemic is not
+        cbp_one=CBP_ONE.months_in(frozen(months, scenario.rules_frozen_at)),
+        pandemic_detention=PANDEMIC_DETENTION.months_in(months),
+        pandemic_removals=PANDEMIC_REMOVALS.months_in(months),
+        pandemic_hearings=PANDEMIC_HEARINGS.months_in(months),
+        broad_priorities=broad_priorities(timeline, instants),
     )
     for parameter in parameters().values():
         if parameter.name not in scenario.parameters:
             for datum in parameter.rows:
                 evidence.use(datum)
     return prepared, evidence
+
+
+def frozen(months: list[dt.date], at: dt.datetime | None) -> list[dt.date]:
+    """The month a program is looked up at: each month, or the frozen instant's month."""
+    return months if at is None else [at.date().replace(day=1)] * len(months)
 
 
 def replicate(prepared: Prepared, scenario: Scenario, index: int) -> np.ndarray:
@@ -223,6 +252,11 @@ SUMMARY = {
     "returns_to_mexico_SV": "sum",
     "returns_to_mexico_OTHER": "sum",
     "removals": "sum",
+    "removals_by_cbp": "sum",
+    "removals_by_ice": "sum",
+    "removal_orders_not_executed": "sum",
+    "paroled_at_ports": "sum",
+    "released_by_cbp_custody_full": "sum",
     "interior_arrests": "sum",
     "in_absentia_orders": "sum",
     "relief_granted": "sum",

@@ -1,6 +1,7 @@
 """The pipeline's parameters, read from ``parameters.yaml`` beside this module: each with a
 distribution, a unit, the range a value may take, and its basis — the data rows its numbers come
-from, an assumption and why (no shipped table measures it), or a scenario lever.
+from, a fit to FY2014–FY2018 (``fit``), an assumption and why (no shipped table measures it), or
+a scenario lever.
 
 A scenario overrides any of them by name (``scenario.py``); each replicate draws one value of
 each from its distribution with the replicate's own random stream. The file is read on first
@@ -170,15 +171,17 @@ class _ParameterSpec(BaseModel):
     valid: tuple[float, float]
     default: dict[str, float | str]
     data: str | None = None
+    fitted: str | None = None
     assumption: str | None = None
     lever: str | None = None
     plausible: tuple[float, float] | None = None
 
     @model_validator(mode="after")
     def _one_basis(self) -> _ParameterSpec:
-        given = [k for k in ("data", "assumption", "lever") if getattr(self, k) is not None]
+        kinds = ("data", "fitted", "assumption", "lever")
+        given = [k for k in kinds if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError(f"give exactly one basis of data, assumption, lever; got {given}")
+            raise ValueError(f"give exactly one basis of {', '.join(kinds)}; got {given}")
         fixed = self.default.get("kind") == "fixed"
         if self.assumption is not None and fixed and self.plausible is None:
             raise ValueError("a fixed assumption states its plausible range: [low, high]")
@@ -243,6 +246,8 @@ def _parameter(name: str, spec: _ParameterSpec, rows: dict[str, Datum]) -> Param
     default = _DISTRIBUTION.validate_python(fields)
     if spec.data is not None:
         basis = "data: " + spec.data.format(**{k: d.ref for k, d in rows.items()})
+    elif spec.fitted is not None:
+        basis = "fitted: " + spec.fitted
     elif spec.assumption is not None:
         basis = "assumption: no shipped table measures it; " + spec.assumption
     else:

@@ -2,12 +2,18 @@
 stages: ``intake`` (encounters to pathways), ``workforce`` (headcount, arrest rate), then each
 month ``arrivals`` (interior arrests, detention sought), ``detention`` and ``courts``.
 
-encounters (nationality × group) → pathway (shares from the rules, see ``pathways``) →
-detention (funded beds × occupancy limit; releases at the length of stay; overflow released)
-→ immigration court (judges × completions per judge; three dockets served in priority order —
-detained, then MPP, then non-detained — each first in, first out) → outcomes (removals,
-in-absentia orders, relief, removal orders, still pending). Interior arrests come from ICE
-headcount (``workforce``) and local cooperation.
+encounters (nationality × group) → Title 42 expulsions (``expulsions``) and parole at the
+ports (OFO parole; CBP One appointments from 2023-01) → pathway (shares from the rules, see
+``pathways``) → custody (expedited removals and reinstatements of Mexicans leave from CBP custody
+across the land border; everyone else bound for a summary removal, every credible fear case and
+the detained section 240 cases need an ICE bed; funded beds × occupancy limit, releases at the
+length of stay; admissions beyond the beds are released — CBP releases with a notice to appear
+or on parole with ATD when custody is full) → immigration court (judges × completions per
+judge; three dockets served in priority order — detained, then MPP, then non-detained — each
+first in, first out) → removal (ICE removes up to its removal capacity — officers, flights,
+countries that accept returns — and releases the rest on orders of supervision) → outcomes
+(removals, in-absentia orders, relief, removal orders, still pending). Interior arrests come
+from ICE headcount (``workforce``) and local cooperation.
 
 Cohort level, not per person: flows between stocks are drawn as binomial and multinomial
 counts, so a replicate costs the same for 10 thousand or 10 million encounters a year and every
@@ -22,7 +28,9 @@ from enum import IntEnum
 
 import numpy as np
 
+from cruce.simulation.expulsions import allocate
 from cruce.simulation.inputs import NATIONALITIES, MonthlyInputs
+from cruce.simulation.mpp import Returns, uptake
 from cruce.simulation.pathways import PATHWAYS, BorderLaw, InteriorLaw, Shares, pathway_shares
 from cruce.simulation.workforce import METRICS as WORKFORCE_METRICS
 from cruce.simulation.workforce import (
@@ -39,8 +47,13 @@ METRICS = (
     *(f"pathway_{p}" for p in PATHWAYS),
     "returns_to_mexico_non_mexican",
     *(f"returns_to_mexico_{n}" for n in NATIONALITIES),
+    "paroled_at_ports",
     "interior_arrests",
     "removals",
+    "removals_by_cbp",
+    "removals_by_ice",
+    "removal_orders_not_executed",
+    "released_by_cbp_custody_full",
     "detention_population",
     "detention_capacity",
     "released_for_lack_of_beds",
@@ -64,12 +77,18 @@ class Prepared:
     inputs: MonthlyInputs
     border: BorderLaw
     returns_open: np.ndarray  # grid cells a return to Mexico is open to
+    returns: Returns  # how many of them the return programs could take (``mpp``)
     expelled_share: np.ndarray  # by month: encounters expelled under Title 42 (``expulsions``)
     interior: InteriorLaw
     agencies: dict[str, Agency]
     directives: dict[str, Plan]
     arrests_per_officer_month: float
     polygraph_in_data: float
+    cbp_one: np.ndarray  # by month: 1 while CBP One appointments are given (``operations``)
+    pandemic_detention: np.ndarray  # by month: 1 while ICE holds detention below capacity
+    pandemic_removals: np.ndarray  # by month: 1 while the pandemic limits removal flights
+    pandemic_hearings: np.ndarray  # by month: 1 while non-detained hearings are postponed
+    broad_priorities: np.ndarray  # by month: 1 while every removable person is a priority
 
 
 def _serve(queue: np.ndarray, capacity: float) -> np.ndarray:
@@ -87,7 +106,8 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
 
 def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndarray:
     """For one replicate's draw: each month's, group's and nationality's chances of each
-    pathway (month × group × nationality × PATHWAYS, summing to 1).
+    pathway (month × group × nationality × PATHWAYS, summing to 1). Returns to Mexico run at
+    the rate the return stage allows (``mpp.uptake``).
 
     The share claiming fear is set so that the simulated credible fear referrals — a fear claim
     by someone expedited removal reaches and DHS processes by it — reproduce the published
@@ -104,9 +124,9 @@ def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndar
             family_child=draw["family_child_share"],
         )
 
-    def by_pathway(fear: np.ndarray, expedited_use: float, uptake: float) -> np.ndarray:
+    def by_pathway(fear: np.ndarray, expedited_use: float, rate: np.ndarray | float) -> np.ndarray:
         return pathway_shares(
-            prepared.border, shares(fear), expedited_use, uptake, prepared.returns_open
+            prepared.border, shares(fear), expedited_use, rate, prepared.returns_open
         )
 
     # With no fear claims and full use, the expedited pathway holds everyone ER can reach.
@@ -116,7 +136,12 @@ def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndar
     reached = (reach * inputs.composition).sum(axis=(1, 2))
     referred = inputs.fear_share * draw["fear_share_multiplier"]
     fear = np.clip(referred / np.maximum(reached * use, 1e-12), 0.0, 1.0)
-    probabilities = np.clip(by_pathway(fear, use, draw["return_uptake"]), 0, None)
+    # the month's expected encounters a return is open to, for the ports' capacity to cap
+    open_to_return = by_pathway(fear, use, 1.0)[..., PATHWAYS.index("returned_to_mexico")]
+    kept = inputs.encounters * (1.0 - prepared.expelled_share)
+    eligible = (open_to_return * inputs.composition).sum(axis=(1, 2)) * kept
+    rate = uptake(prepared.returns, draw, eligible)
+    probabilities = np.clip(by_pathway(fear, use, rate), 0, None)
     return probabilities / probabilities.sum(-1, keepdims=True)
 
 
@@ -130,14 +155,23 @@ class Docket(IntEnum):
 
 @dataclass(frozen=True)
 class Intake:
-    """The border's month × pathway flows and the month × nationality returns to Mexico."""
+    """The border's month × nationality × pathway flows, the month × nationality returns to
+    Mexico, and by month those expelled and those paroled at the ports before any pathway."""
 
-    by_pathway: np.ndarray
+    by_nationality: np.ndarray
     returned: np.ndarray
-    expelled: np.ndarray  # by month, before any pathway: the expected count (published share)
+    expelled: np.ndarray  # the expected count (published)
+    paroled: np.ndarray
+
+    @property
+    def by_pathway(self) -> np.ndarray:
+        return self.by_nationality.sum(axis=1)
 
     def __call__(self, m: int, pathway: str) -> float:
-        return self.by_pathway[m, PATHWAYS.index(pathway)]
+        return self.by_nationality[m, :, PATHWAYS.index(pathway)].sum()
+
+    def mexican(self, m: int, pathway: str) -> float:
+        return self.by_nationality[m, NATIONALITIES.index("MX"), PATHWAYS.index(pathway)]
 
 
 @dataclass(frozen=True)
@@ -150,13 +184,20 @@ class Staff:
 
 @dataclass(frozen=True)
 class Arrivals:
-    """One month's draws ahead of detention: interior arrests (and those ICE removes by
-    expedited removal), border notices to appear ICE seeks to detain, fear found."""
+    """One month's draws ahead of detention: interior arrests (those ICE removes by expedited
+    removal, those with an order already, those for the court), border notices to appear ICE
+    seeks to detain, fear found, and the summary removals CBP carries out itself."""
 
     arrests: int
     interior_er: int
+    interior_prior_order: int
     seek_detention: int
     fear_found: int
+    removed_by_cbp: int  # Mexican expedited removals and reinstatements, across the land border
+
+    @property
+    def interior_to_court(self) -> int:
+        return self.arrests - self.interior_er - self.interior_prior_order
 
 
 @dataclass
@@ -167,6 +208,7 @@ class Stocks:
     detained: float
     queues: np.ndarray
     age_bins: int
+    unfiled: float = 0.0  # notices to appear issued for the non-detained docket, not yet filed
 
 
 @dataclass(frozen=True)
@@ -175,6 +217,7 @@ class Detention:
     capacity: float
     overflow: float  # admissions released for lack of beds
     kept: float  # the share of admissions the beds held
+    summary_booked: float  # border summary removals (and fear not found) booked into a bed
 
 
 @dataclass(frozen=True)
@@ -187,17 +230,35 @@ class Court:
     orders: np.ndarray
 
 
+def paroled_at_ports(prepared: Prepared, draw: dict[str, float], processed: np.ndarray):
+    """Expected paroles at the southwest border ports by month: OFO's share of the non-Mexican
+    arrivals at a port, or once CBP One gives appointments, the appointments a month if more
+    (capped at the arrivals at ports)."""
+    inputs = prepared.inputs
+    at_ports = processed[:, :, 1:].sum(axis=(1, 2)) * inputs.at_port_share
+    days = np.array([calendar.monthrange(m.year, m.month)[1] for m in inputs.months])
+    appointments = prepared.cbp_one * draw["cbp_one_appointments_per_day"] * days
+    wanted = np.maximum(at_ports * draw["ofo_parole_share"], appointments)
+    return np.minimum(wanted, at_ports)
+
+
 def intake(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) -> Intake:
-    """Encounters drawn around history's counts; those Title 42 does not expel are each sent
+    """Encounters drawn around history's counts; Title 42 expels the published count (who,
+    ``expulsions.allocate``); OFO paroles some of those at the ports; the rest are each sent
     down a pathway."""
     inputs = prepared.inputs
-    kept = 1.0 - prepared.expelled_share
-    expected = (inputs.encounters * kept)[:, None, None] * inputs.composition
-    people = rng.poisson(expected)
+    arriving = inputs.encounters[:, None, None] * inputs.composition
+    expelled = inputs.encounters * prepared.expelled_share
+    processed = arriving - allocate(arriving, expelled)
+    paroled = paroled_at_ports(prepared, draw, processed)
+    others = processed[:, :, 1:]  # parolees are non-Mexican, in proportion
+    total = others.sum(axis=(1, 2))
+    left = 1.0 - np.divide(paroled, total, out=np.zeros_like(total), where=total > 0)
+    processed[:, :, 1:] = others * np.clip(left, 0.0, 1.0)[:, None, None]
+    people = rng.poisson(processed)
     flows = rng.multinomial(people, pathway_probabilities(prepared, draw))
     returned = flows[:, :, :, PATHWAYS.index("returned_to_mexico")].sum(axis=1)
-    expelled = inputs.encounters * prepared.expelled_share
-    return Intake(flows.sum(axis=(1, 2)), returned, expelled)
+    return Intake(flows.sum(axis=1), returned, expelled, rng.poisson(paroled).astype(float))
 
 
 def workforce(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) -> Staff:
@@ -222,13 +283,20 @@ def arrivals(
     flows: Intake,
     staff: Staff,
 ) -> Arrivals:
-    """Month ``m``'s interior arrests and the border cases headed for ICE or the court."""
-    arrests = rng.poisson(staff.by_agency["ice"]["headcount"][m] * staff.arrest_rate)
+    """Month ``m``'s interior arrests — fewer while the priority scheme in force names
+    categories than while every removable person is a target — and the border cases headed
+    for ICE or the court."""
+    broad = prepared.broad_priorities[m]
+    targeted = broad + (1.0 - broad) * draw["arrests_under_category_priorities"]
+    arrests = rng.poisson(staff.by_agency["ice"]["headcount"][m] * staff.arrest_rate * targeted)
     available = prepared.interior.expedited_available[m]
     interior_er = rng.binomial(arrests, available * draw["expedited_removal_use_interior"])
+    prior = rng.binomial(arrests - interior_er, draw["interior_prior_order_share"])
     seek = rng.binomial(flows(m, "notice_to_appear"), draw["detained_share_240"])
     found = rng.binomial(flows(m, "credible_fear"), prepared.inputs.fear_found_rate[m])
-    return Arrivals(arrests, interior_er, seek, found)
+    mexican = flows.mexican(m, "expedited_removal") + flows.mexican(m, "reinstated")
+    by_cbp = rng.binomial(mexican, 1.0 - draw["border_removals_booked_by_ice"])
+    return Arrivals(arrests, interior_er, prior, seek, found, by_cbp)
 
 
 def detention(
@@ -242,20 +310,19 @@ def detention(
     stocks: Stocks,
 ) -> Detention:
     """ICE beds hold credible fear cases, detained section 240 cases, interior arrests and the
-    share of border removals ICE books in (the rest leave from CBP custody); people leave at
-    the length of stay, and admissions beyond the beds are released."""
+    border summary removals CBP does not carry out itself (every non-Mexican one: a removal
+    flight; the Mexican share ICE books in); people leave at the length of stay, and admissions
+    beyond the beds are released."""
     inputs = prepared.inputs
-    booked = rng.binomial(
-        flows(m, "expedited_removal") + flows(m, "reinstated"),
-        draw["border_removals_booked_by_ice"],
-    )
-    admissions = flows(m, "credible_fear") + came.seek_detention + came.arrests + booked
+    summary = flows(m, "expedited_removal") + flows(m, "reinstated") - came.removed_by_cbp
+    admissions = flows(m, "credible_fear") + came.seek_detention + came.arrests + summary
     released = stocks.detained * min(days / inputs.length_of_stay_days[m], 1.0)
-    capacity = inputs.beds[m] * draw["bed_occupancy_limit"]
+    usable = 1.0 - prepared.pandemic_detention[m] * (1.0 - draw["pandemic_detention_share"])
+    capacity = inputs.beds[m] * draw["bed_occupancy_limit"] * usable
     overflow = max(stocks.detained - released + admissions - capacity, 0.0)
     stocks.detained = stocks.detained - released + admissions - overflow
     kept = max(0.0, 1.0 - overflow / admissions) if admissions else 1.0
-    return Detention(stocks.detained, capacity, overflow, kept)
+    return Detention(stocks.detained, capacity, overflow, kept, summary * kept)
 
 
 def courts(
@@ -268,30 +335,78 @@ def courts(
     stocks: Stocks,
 ) -> Court:
     """The month's filings join each docket; the judges' month of completions serves the
-    detained docket first, then MPP, then the non-detained, each oldest first."""
-    docket_detained = came.seek_detention + came.arrests - came.interior_er
+    detained docket first, then MPP, then the non-detained, each oldest first. People released
+    for lack of beds — border summary cases and fear not found included — and those paroled at
+    the ports are on the non-detained docket (a notice to appear) once DHS files it with the
+    court, on average ``nta_filing_lag_months`` after issuing it (``nta_filed_share``: the rest
+    are never filed within the horizon)."""
+    docket_detained = came.seek_detention + came.interior_to_court
+    unheld = flows(m, "expedited_removal") + flows(m, "reinstated") - came.removed_by_cbp
+    unheld += flows(m, "credible_fear") - came.fear_found
     receipts = np.zeros(len(Docket))
     receipts[Docket.DETAINED] = docket_detained * held.kept
     receipts[Docket.MPP] = flows(m, "returned_to_mexico")
-    receipts[Docket.RELEASED] = (
+    issued = (
         flows(m, "notice_to_appear")
         - came.seek_detention
-        + docket_detained * (1 - held.kept)
+        + (docket_detained + unheld) * (1 - held.kept)
         + came.fear_found
         + flows(m, "to_hhs")
-    )
+        + flows.paroled[m]
+    ) * draw["nta_filed_share"]
+    # DHS files a notice with the court months after issuing it: an exponential delay, which
+    # starts full (the steady state at the first month's rate: notices issued before the start)
+    if m == 0:
+        stocks.unfiled = issued * draw["nta_filing_lag_months"]
+    stocks.unfiled += issued
+    filed = stocks.unfiled * min(1.0 / draw["nta_filing_lag_months"], 1.0)
+    stocks.unfiled -= filed
+    receipts[Docket.RELEASED] = filed
     stocks.queues[:, stocks.age_bins + m] += receipts
     judges = prepared.inputs.judges[m] + draw["judges_added_per_year"] * (m + 1) / 12
     capacity = judges * draw["completions_per_judge_year"] / 12
+    # postponed non-detained hearings: the docket past the detained one is heard at a share
+    heard = 1.0 - prepared.pandemic_hearings[m] * (1.0 - draw["pandemic_hearing_share"])
     served = np.zeros_like(stocks.queues)
-    for docket in Docket:
-        served[docket] = _serve(stocks.queues[docket], capacity - served.sum())
+    served[Docket.DETAINED] = _serve(stocks.queues[Docket.DETAINED], capacity)
+    rest = (capacity - served.sum()) * heard
+    for docket in (Docket.MPP, Docket.RELEASED):
+        served[docket] = _serve(stocks.queues[docket], rest - served[Docket.MPP].sum())
     stocks.queues -= served
     done = served.sum(axis=1)
     absent = done * np.array([0.0, draw["in_absentia_rate_mpp"], draw["in_absentia_rate_released"]])
     present = done - absent
     relief = present * np.array([draw["relief_rate"], draw["relief_rate_mpp"], draw["relief_rate"]])
     return Court(receipts, served, done, absent, relief, present - relief)
+
+
+@dataclass(frozen=True)
+class Removal:
+    by_cbp: float
+    by_ice: float
+    not_executed: float  # orders ICE could not carry out this month (orders of supervision)
+
+
+def removal(
+    prepared: Prepared,
+    draw: dict[str, float],
+    m: int,
+    flows: Intake,
+    came: Arrivals,
+    held: Detention,
+    court: Court,
+) -> Removal:
+    """CBP removes its Mexican summary cases across the land border; ICE removes those held
+    with an order — border summary removals, fear not found, interior arrests with an order
+    (expedited or earlier), the detained docket's removal orders — up to its removal capacity
+    (officers and flights, less while the pandemic limits flights), and releases the rest."""
+    fear_not_found = (flows(m, "credible_fear") - came.fear_found) * held.kept
+    interior = (came.interior_er + came.interior_prior_order) * held.kept
+    ready = held.summary_booked + fear_not_found + interior + court.orders[Docket.DETAINED]
+    usable = 1.0 - prepared.pandemic_removals[m] * (1.0 - draw["pandemic_removal_share"])
+    capacity = draw["ice_removal_capacity_year"] / 12 * usable
+    by_ice = min(ready, capacity)
+    return Removal(float(came.removed_by_cbp), by_ice, ready - by_ice)
 
 
 def _opening_stocks(prepared: Prepared) -> Stocks:
@@ -312,8 +427,9 @@ def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) ->
     staff = workforce(prepared, draw, rng)
     out = np.zeros((len(METRICS), months))
     row = {name: i for i, name in enumerate(METRICS)}
-    out[row["encounters"]] = flows.by_pathway.sum(axis=1) + flows.expelled
+    out[row["encounters"]] = flows.by_pathway.sum(axis=1) + flows.expelled + flows.paroled
     out[row["title42_expulsions"]] = flows.expelled
+    out[row["paroled_at_ports"]] = flows.paroled
     for pathway in PATHWAYS:
         out[row[f"pathway_{pathway}"]] = flows.by_pathway[:, PATHWAYS.index(pathway)]
     for n, nationality in enumerate(NATIONALITIES):
@@ -330,15 +446,14 @@ def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) ->
         came = arrivals(prepared, draw, rng, m, flows, staff)
         held = detention(prepared, draw, rng, m, days, flows, came, stocks)
         court = courts(prepared, draw, m, flows, came, held, stocks)
+        removed = removal(prepared, draw, m, flows, came, held, court)
         out[row["interior_arrests"], m] = came.arrests
-        out[row["removals"], m] = (
-            flows(m, "expedited_removal")
-            + flows(m, "credible_fear")
-            - came.fear_found
-            + flows(m, "reinstated")
-            + came.interior_er
-            + court.orders[Docket.DETAINED]
-        )
+        out[row["removals"], m] = removed.by_cbp + removed.by_ice
+        out[row["removals_by_cbp"], m] = removed.by_cbp
+        out[row["removals_by_ice"], m] = removed.by_ice
+        out[row["removal_orders_not_executed"], m] = removed.not_executed
+        summary = flows(m, "expedited_removal") + flows(m, "reinstated") - came.removed_by_cbp
+        out[row["released_by_cbp_custody_full"], m] = summary * (1 - held.kept)
         out[row["detention_population"], m] = held.population
         out[row["detention_capacity"], m] = held.capacity
         out[row["released_for_lack_of_beds"], m] = held.overflow

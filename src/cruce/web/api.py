@@ -24,6 +24,7 @@ from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
@@ -45,7 +46,7 @@ from cruce.simulation.scenario import (
 )
 from cruce.tables.export import write_csv
 from cruce.tables.reader import TableError, read_table
-from cruce.web import dashboard, pages, screener
+from cruce.web import browser, dashboard, pages, screener
 from cruce.web.audit_report import render_report
 from cruce.web.ice_report import render_ice_report
 from cruce.web.jobs import Busy, Jobs
@@ -534,6 +535,39 @@ async def screener_answer(request: Request, lang: str | None = None) -> str:
     answers = {k: [str(v) for v in form.getlist(k)] for k in form}
     chosen = screener.language(lang, request.headers.get("accept-language"))
     return screener.page(answers, lang=chosen)
+
+
+PDF_RESPONSE = {200: {"description": "The result as a PDF", "content": {"application/pdf": {}}}}
+
+
+@app.post("/screener/pdf", response_class=Response, responses=PDF_RESPONSE)
+async def screener_pdf(request: Request, lang: str | None = None) -> Response:
+    """The screener's result for the answers in the form body, printed to PDF by headless
+    Chromium on the server. The answers come in the body and go nowhere else: nothing is
+    stored or logged."""
+    form = await request.form()
+    answers = {k: [str(v) for v in form.getlist(k)] for k in form}
+    chosen = screener.language(lang, request.headers.get("accept-language"))
+    if browser.chromium() is None:
+        raise Problem(503, "PDF unavailable", "this server has no Chromium to print with")
+    try:
+        document = await run_in_threadpool(screener.pdf, answers, chosen)
+    except screener.NotFinished as error:
+        raise Problem(422, "Interview not finished", str(error)) from None
+    disposition = 'attachment; filename="cruce-screener.pdf"'
+    return Response(
+        document, media_type="application/pdf", headers={"Content-Disposition": disposition}
+    )
+
+
+@app.get("/mexico", response_class=HTMLResponse)
+def mexico_page(request: Request, lang: str | None = None) -> str:
+    """Mexico's side: non-Mexicans returned to Mexico as applied, as the 2017 guidance directed
+    and from 2025; Mexicans exposed to expedited removal by regime (``?lang=es`` or
+    ``Accept-Language``)."""
+    from cruce.web import mexico
+
+    return mexico.page(lang=screener.language(lang, request.headers.get("accept-language")))
 
 
 @app.get("/timeline", response_class=HTMLResponse)

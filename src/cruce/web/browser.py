@@ -73,6 +73,18 @@ def figure_png(figure, png: Path) -> None:
         )
 
 
+def pdf(html: str) -> bytes:
+    """A self-contained page printed to PDF with its print stylesheet. The page and the PDF
+    live in a private temporary folder (mode 0700) that is removed before returning."""
+    with tempfile.TemporaryDirectory() as folder:
+        page, printed = Path(folder) / "page.html", Path(folder) / "page.pdf"
+        page.write_text(html, "utf-8")
+        result = run(page, "--no-pdf-header-footer", f"--print-to-pdf={printed}")
+        if not printed.exists():
+            raise RuntimeError(f"Chromium printed no PDF (exit {result.returncode})")
+        return printed.read_bytes()
+
+
 def rendered_dom(page: Path) -> str:
     """The page's DOM after its scripts ran."""
     return run(page, "--dump-dom").stdout

@@ -11,19 +11,25 @@ question are in ``cruce/facts/questions.yaml``.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
+from urllib.parse import urlencode
 
+from cruce.decide import spanish
 from cruce.decide.determination import Determination, compare, determine
 from cruce.engine.logic import show
 from cruce.facts.case import CaseError, parse_case
+from cruce.facts.countries import country_names
 from cruce.facts.questions import LANGUAGES, Question, questions
 from cruce.law.timeline import regimes
+from cruce.web import browser
 from cruce.web.pages import cited
-from cruce.web.render import render
+from cruce.web.render import render, static_text
 
 UNKNOWN = "unknown"
 NO_PRESENCE = "none"
@@ -67,6 +73,21 @@ WORDS: dict[str, dict[str, str]] = {
     "no_presence": {"en": "Cannot show any", "es": "No puede demostrarlo"},
     "switch": {"en": "Español", "es": "English"},
     "hypothetical": {"en": "hypothetical", "es": "hipotético"},
+    "takeaway": {"en": "Keep this result", "es": "Guardar este resultado"},
+    "pdf": {"en": "Download PDF", "es": "Descargar PDF"},
+    "link": {"en": "Link to this result", "es": "Enlace a este resultado"},
+    "link_help": {
+        "en": "The answers are in the part of the link after #, which a browser never sends "
+        "to a server: bookmark it or send it, and the page rebuilds this result.",
+        "es": "Las respuestas están en la parte del enlace después de #, que el navegador "
+        "nunca envía a un servidor: guárdelo o envíelo y la página rehará este resultado.",
+    },
+    "json": {"en": "The facts as a case file (JSON)", "es": "Los datos como archivo (JSON)"},
+    "json_help": {
+        "en": "For a lawyer: `cruce explain` reads this file and explains the same result.",
+        "es": "Para un abogado: `cruce explain` lee este archivo y explica el mismo resultado.",
+    },
+    "could_change": {"en": "Could change", "es": "Podría cambiar"},
 }
 QUESTION_TITLES = {
     "expedited_removal": {
@@ -117,11 +138,16 @@ def language(query: str | None, accept: str | None) -> str:
     return "en"
 
 
-def country_names() -> list[tuple[str, str]]:
-    """ISO 3166-1 codes with their English names, from the tz database's iso3166.tab (tzdata)."""
-    text = resources.files("tzdata").joinpath("zoneinfo/iso3166.tab").read_text("utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    return sorted(((code, name) for code, name in rows), key=lambda row: row[1])
+def countries(lang: str) -> list[tuple[str, str]]:
+    """ISO 3166-1 codes with their names in ``lang`` (facts/countries.csv, from CLDR), sorted
+    by name as a reader of that language looks for it (accents aside)."""
+    names = [(code, words[lang]) for code, words in country_names().items()]
+    return sorted(names, key=lambda row: _unaccented(row[1]))
+
+
+def _unaccented(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass
@@ -189,7 +215,7 @@ def _control(question: Question, lang: str, value: str = "") -> dict[str, Any]:
     every = questions()
     choices: list[tuple[str, str]] = []
     if question.kind in ("country", "countries"):
-        choices = country_names()
+        choices = countries(lang)
     elif question.choices:
         choices = [(v, w[lang]) for v, w in question.choices.items()]
     elif question.kind == "bool":
@@ -243,7 +269,8 @@ def _cards(determination: Determination, lang: str) -> list[dict[str, Any]]:
         reasons = [r for r in result.reasons if r.depth <= 1 and r.text]
         reasons.sort(key=lambda r: r.holds is not True)  # the reasons that held decided it
         # The outcome's own words already say what DHS may, must or must not do.
-        sentence = result.text[:1].upper() + result.text[1:]
+        sentence = _said(result.text, spanish.outcome(result), lang)
+        sentence = sentence[:1].upper() + sentence[1:]
         if undecided:
             sentence = WORDS["undecided"][lang]
         cards.append(
@@ -252,10 +279,15 @@ def _cards(determination: Determination, lang: str) -> list[dict[str, Any]]:
                 "sentence": sentence,
                 "code": f"{result.outcome} ({result.modality})",
                 "reasons": [
-                    {"holds": r.holds, "text": r.text, "cites": [cited(c) for c in r.citations]}
+                    {
+                        "holds": r.holds,
+                        "text": _said(r.text, spanish.reason(r), lang),
+                        "cites": [_cited(c, lang) for c in r.citations],
+                    }
                     for r in reasons
                 ],
-                "unknown": [_fact_words(f, lang) for f in result.depends_on] + result.unsettled,
+                "unknown": [_fact_words(f, lang) for f in result.depends_on]
+                + [_said(q, spanish.open_question(q), lang) for q in result.unsettled],
                 "would": [
                     (_change_words(c.change, lang), c.outcome)
                     for c in sorted(changes.get(result.question, []), key=lambda c: _rank(c.change))
@@ -263,6 +295,28 @@ def _cards(determination: Determination, lang: str) -> list[dict[str, Any]]:
             }
         )
     return cards
+
+
+CONFIDENCE_ES = {
+    "confirmed": "confirmado",
+    "secondary": "fuente secundaria",
+    "unconfirmed": "sin confirmar",
+}
+"""The confidence tags of citations, in Spanish (the English words are Confidence's values)."""
+
+
+def _cited(citation: Any, lang: str) -> dict[str, str]:
+    shown = cited(citation)
+    if lang == "es":
+        for english, words in CONFIDENCE_ES.items():
+            shown["tag"] = shown["tag"].replace(f"[{english}]", f"[{words}]")
+    return shown
+
+
+def _said(english: str, spanish_words: str | None, lang: str) -> str:
+    """A rule's words in the page's language (English where the catalogue has no Spanish:
+    tests/test_spanish.py keeps that from happening)."""
+    return spanish_words if lang == "es" and spanish_words else english
 
 
 def _regime_label(result: Determination, lang: str) -> str:
@@ -301,7 +355,35 @@ def _error_field(message: str) -> str | None:
 
 def page(form: dict[str, list[str]] | None = None, lang: str = "en") -> str:
     """The interview at the point the form has reached (the first question on a first visit)."""
-    form = form or {}
+    return render("screener.html", **_context(form or {}, lang))
+
+
+class NotFinished(ValueError):
+    """A PDF was asked for before the interview reached a result."""
+
+
+def pdf(form: dict[str, list[str]], lang: str = "en") -> bytes:
+    """The result the answers reach, printed to PDF by headless Chromium (the print stylesheet:
+    answers, cards with their reasons, the comparison). Nothing is kept."""
+    context = _context(form, lang)
+    if not context["cards"]:
+        raise NotFinished(
+            "the answers do not reach a result yet: finish the interview, then download the PDF"
+        )
+    return browser.pdf(_standalone(render("screener.html", **context)))
+
+
+def _standalone(html: str) -> str:
+    """The page with its stylesheets inlined and no script, to print from a file."""
+    html = re.sub(r"<script [^>]*></script>", "", html)
+    return re.sub(
+        r'<link rel="stylesheet" href="/static/([a-z_]+\.css)"( media="print")?>',
+        lambda m: f"<style{m.group(2) or ''}>{static_text(m.group(1))}</style>",
+        html,
+    )
+
+
+def _context(form: dict[str, list[str]], lang: str) -> dict[str, Any]:
     interview = Interview.from_form(form)
     edit = [f for f in form.get("_edit", [""])[0].split(",") if f in questions().questions]
     before = dict(interview.answers)
@@ -339,28 +421,57 @@ def page(form: dict[str, list[str]] | None = None, lang: str = "en") -> str:
         for name in interview.asked
     ]
     done = not asking
-    return render(
-        "screener.html",
-        lang=lang,
-        words={k: v[lang] for k, v in WORDS.items()},
-        error=error,
-        error_field=error_field,
-        decide_at=at[:10],
-        when=_control(every.questions["determination_datetime"], lang),
-        topic=every.topics[asking[0].topic][lang] if asking else "",
-        asking=[_control(q, lang, interview.answers.get(q.fact, "")) for q in asking],
-        officer=[_control(q, lang) for q in officer],
-        hidden=[(k, v) for k, v in interview.answers.items() if k not in {q.fact for q in asking}],
-        asked=",".join(
+    return {
+        "lang": lang,
+        "words": {k: v[lang] for k, v in WORDS.items()},
+        "error": error,
+        "error_field": error_field,
+        "decide_at": at[:10],
+        "when": _control(every.questions["determination_datetime"], lang),
+        "topic": every.topics[asking[0].topic][lang] if asking else "",
+        "asking": [_control(q, lang, interview.answers.get(q.fact, "")) for q in asking],
+        "officer": [
+            {**_control(q, lang), "could_change": _could_change(q.fact, determination, lang)}
+            for q in officer
+        ],
+        "hidden": [
+            (k, v) for k, v in interview.answers.items() if k not in {q.fact for q in asking}
+        ],
+        "asked": ",".join(
             interview.asked + [q.fact for q in asking + officer if q.fact not in interview.asked]
         ),
-        review=review,
-        last_topic=_last_topic(interview),
-        cards=_cards(determination, lang) if done else [],
-        comparison=_comparison(periods, lang) if done else [],
-        referrals=[{"text": r[lang], "url": r["url"], "source": r["source"]} for r in REFERRALS],
-        other_lang="es" if lang == "en" else "en",
-    )
+        "review": review,
+        "last_topic": _last_topic(interview),
+        "cards": _cards(determination, lang) if done else [],
+        "comparison": _comparison(periods, lang) if done else [],
+        "takeaway": _takeaway(interview, at, lang) if done else {},
+        "referrals": [{"text": r[lang], "url": r["url"], "source": r["source"]} for r in REFERRALS],
+        "other_lang": "es" if lang == "en" else "en",
+    }
+
+
+def _could_change(fact: str, determination: Determination, lang: str) -> list[str]:
+    """The answers (card titles) an officer-side fact can still change: those whose result
+    depends on it now."""
+    return [
+        QUESTION_TITLES.get(result.question, {}).get(lang, result.question)
+        for result in determination.outcomes.values()
+        if fact in result.depends_on
+    ]
+
+
+def _takeaway(interview: Interview, at: str, lang: str) -> dict[str, str]:
+    """Ways to keep the result that store nothing: a link holding the answers in its fragment
+    (which a browser never sends), and the facts as a case file for ``cruce explain``."""
+    pairs = [(ASKED, ",".join(interview.asked)), ("decide_at", at[:10])]
+    for name in interview.asked:
+        pairs += [(name, part) for part in interview.answers.get(name, UNKNOWN).split(",")]
+    case = {**interview.facts(), "determination_datetime": at[:10]}
+    encoded = base64.b64encode(json.dumps(case, indent=2).encode("utf-8")).decode("ascii")
+    return {
+        "link": f"/screener?lang={lang}#{urlencode(pairs)}",
+        "json": f"data:application/json;base64,{encoded}",
+    }
 
 
 def _last_topic(interview: Interview) -> str:
@@ -384,6 +495,6 @@ def _answer_words(name: str, value: str, lang: str) -> str:
     if question.choices:
         return ", ".join(question.choices.get(v, {}).get(lang, v) for v in value.split(","))
     if question.kind in ("country", "countries"):
-        names = dict(country_names())
-        return ", ".join(names.get(v, v) for v in value.split(","))
+        names = country_names()
+        return ", ".join(names[v][lang] if v in names else v for v in value.split(","))
     return value

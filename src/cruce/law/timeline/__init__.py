@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
 from cruce.engine.instants import parse_instant
-from cruce.engine.logic import Cite, Confidence, Context, Kleene, show
+from cruce.engine.logic import VARIES, Cite, Confidence, Context, Kleene, Varies, show
 from cruce.law.citations import CitationError, resolve
 
 DIMENSION_FILES = (
@@ -399,6 +399,12 @@ class LawPerRow(Context):
         raise TypeError("the law per row has no single instant: explain a row with LawAt")
 
     status = blocked = in_force  # type: ignore[assignment]
+
+    def fixed_in_force(self, key: str) -> Varies:
+        return VARIES  # each row at its own instant
+
+    def fixed_blocked(self, key: str) -> Varies:
+        return VARIES
 
     def _within(self, rows: list[DatedRow]) -> pl.Expr:
         instant = pl.col(self.instant_column)
