@@ -62,7 +62,10 @@ def test_the_three_peoples_explanations_are_all_in_spanish(who: str) -> None:
 def test_random_cases_explain_in_spanish(data: dict[str, object]) -> None:
     facts = dict(data)
     if facts.get("determination_datetime") in (None, "unknown"):
-        facts["determination_datetime"] = "2025-06-10T12:00:00-04:00"
+        # decided at the encounter when it is known (a determination never precedes it)
+        encounter = facts.get("encounter_datetime")
+        known = encounter not in (None, "unknown")
+        facts["determination_datetime"] = encounter if known else "2025-06-10T12:00:00-04:00"
     assert _untranslated(parse_case(facts, "random")) == []
 
 
