@@ -27,6 +27,7 @@ BASE = {
     "date_of_birth": "1990-01-01",
     "vwp_applicant": False,
     "is_stowaway": False,
+    "is_crewman": False,
     "inadmissibility_grounds": ["I212a7A_IMMIGRANT_NO_VALID_DOCS"],
     "documentary_requirements_waived": False,
     "dhs_charging_other_grounds": False,

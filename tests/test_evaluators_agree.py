@@ -15,11 +15,15 @@ from cruce.law import QUESTIONS
 from cruce.law.timeline import LawAt, actual_timeline, timeline_named
 
 CONDITIONS = law_conditions()
-TIMELINES = [actual_timeline(), timeline_named("kelly-2017-as-directed")]
+TIMELINES = [
+    actual_timeline(),
+    timeline_named("kelly-2017-as-directed"),
+    timeline_named("as-practised-2004"),
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=case_data, at=instants, which=st.sampled_from([0, 1]))
+@given(data=case_data, at=instants, which=st.sampled_from([0, 1, 2]))
 def test_every_rule_node_agrees(data: dict, at, which: int) -> None:
     case = parse_case(data)
     timeline = TIMELINES[which]
@@ -34,7 +38,7 @@ def test_every_rule_node_agrees(data: dict, at, which: int) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=case_data, at=instants, which=st.sampled_from([0, 1]))
+@given(data=case_data, at=instants, which=st.sampled_from([0, 1, 2]))
 def test_every_question_agrees(data: dict, at, which: int) -> None:
     case = parse_case(data)
     timeline = TIMELINES[which]

@@ -18,12 +18,14 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from cruce.cli.app import app as cli
+from cruce.engine.logic import Confidence
 from cruce.facts import countries
 from cruce.facts.case import FACT_KINDS, iso_country_codes
 from cruce.facts.countries import PATH as COUNTRIES
 from cruce.facts.countries import country_names
 from cruce.facts.questions import LANGUAGES, QuestionError, _question, questions
 from cruce.web.api import app
+from cruce.web.screener import CONFIDENCE_ES
 
 client = TestClient(app)
 
@@ -263,3 +265,10 @@ def test_the_link_to_a_result_holds_the_answers_only_in_its_fragment() -> None:
     assert re.findall(r'<p class="code">[^<]+', rebuilt) == re.findall(
         r'<p class="code">[^<]+', page
     )
+
+
+def test_spanish_cards_tag_their_citations_in_spanish() -> None:
+    page, _ = walk(GUATEMALAN_CHILD, "es")
+    cards = page.split('class="cards"')[1].split("<h2")[0]
+    assert "[confirmado]" in cards and "[confirmed]" not in cards
+    assert set(CONFIDENCE_ES) == {c.value for c in Confidence}

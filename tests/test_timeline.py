@@ -153,7 +153,9 @@ def test_regimes_are_contiguous_and_named_from_the_spec() -> None:
 
 
 def test_unknown_hypothetical_lists_the_valid_ones() -> None:
-    with pytest.raises(TimelineError, match="valid: actual, kelly-2017-as-directed"):
+    with pytest.raises(
+        TimelineError, match="valid: actual, as-practised-2004, kelly-2017-as-directed"
+    ):
         timeline_named("nope")
 
 

@@ -158,8 +158,13 @@ CHECKS = (
         Action.RETURNED_TO_MEXICO_MPP,
         _is("mpp", "MPP_EXCLUDED") & ~pl.col("__mexican").fill_null(False),
         "A person in a group MPP excludes (a child alone, a listed special circumstance, a "
-        "positive fear screen...) was returned to Mexico.",
-        (cite("S26", "MPP Guiding Principles"), cite("S34")),
+        "positive fear screen, from December 2021 anyone not a Western Hemisphere national...) "
+        "was returned to Mexico.",
+        (
+            cite("S26", "MPP Guiding Principles"),
+            cite("S61b", "guidance of 2021-12-02"),
+            cite("S34"),
+        ),
     ),
     Check(
         "RETURNED_WITHOUT_MPP_IN_FORCE",
@@ -167,8 +172,9 @@ CHECKS = (
         "mpp",
         Action.RETURNED_TO_MEXICO_MPP,
         _is("mpp", "NO_MPP_ENROLLMENT"),
-        "A person was returned under MPP when no MPP program was enrolling.",
-        (cite("S31"), cite("S36")),
+        "A person was returned under MPP when no MPP program was enrolling (from 2022-12-15 "
+        "MPP was stayed, not terminated, in law, but no one was enrolled).",
+        (cite("S31"), cite("S36"), cite("S37", "646 F. Supp. 3d 753")),
     ),
     Check(
         "CONTIGUOUS_RETURN_NOT_PERMITTED",

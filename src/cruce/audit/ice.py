@@ -631,7 +631,8 @@ def record_findings() -> tuple[RecordFinding, ...]:
             "Reinstatement of a removal order whose recorded charge is neither 212(a)(9)(A), "
             "212(a)(9)(C)(i)(II) nor 241(a)(5)",
             Action.REINSTATEMENT,
-            pl.col("prior_removal_order_exists").is_null(),
+            # Arrest releases carry no charge: they cannot show this, either way.
+            pl.col("charge").is_not_null() & pl.col("prior_removal_order_exists").is_null(),
             "procedure",
             "the final charge section: without a prior-removal charge the record does not show "
             "the prior order and illegal re-entry INA 241(a)(5) requires",
@@ -656,7 +657,7 @@ def findings_by_record(
     """Each record finding's rows with their status (VIOLATION, NEEDS_REVIEW naming the facts,
     or CLEARED where the rules permitted the action), and the counts per finding."""
     context = cases.select(ROW, "action", AT, "nationalities", "prior_removal_order_exists").join(
-        mapped.select(ROW, "file", "er_ground"), on=ROW
+        mapped.select(ROW, "file", "charge", "er_ground"), on=ROW
     )
     parts, counts = [], []
     for kind in record_findings():
@@ -823,7 +824,7 @@ def consulate_summary(audit: ReleaseAudit, country: str = "MX") -> dict[str, pl.
         )
         .sort("layout", "fiscal_year")
     )
-    tables["procedure_shares"] = shares
+    tables = {"procedure_shares": shares, **tables}
     rows = audit.record_rows.join(
         audit.mapped.select(pl.col(ROW).alias("row"), "iso_code", "fiscal_year"), on="row"
     ).filter(pl.col("iso_code") == country)

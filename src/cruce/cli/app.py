@@ -683,6 +683,120 @@ def _print_simulation(table, run_ids: dict[str, str], out: Path) -> None:
     )
 
 
+MEXICO_WORDS = {
+    "en": {
+        "title": "Non-Mexicans returned to Mexico to await US hearings: median [5% – 95%]",
+        "run": "Run",
+        "window": "Months",
+        "returned": "Returned",
+        "assumptions": "Assumptions",
+        "published": "Published, {what}: {value:,.0f} ({row})",
+        "range": "The 2017 guidance as directed, while Part H alone governed (February 2017 to "
+        "December 2018): from {low} ({low_why}) to {high} ({high_why}); on Mexico's 2019 terms, "
+        "{mid}.",
+        "exposed": "Mexican nationals exposed to expedited removal, by regime",
+        "regime": "Regime (from)",
+        "of": "of {total:,.0f} Mexican-born unauthorized residents ({row})",
+        "files": "Tables (CSV) and the chart by month (HTML, PNG): {out}",
+        "whole run": "whole run",
+        "exposed_column": "Exposed",
+    },
+    "es": {
+        "title": "No mexicanos devueltos a México a esperar audiencias en EE. UU.: mediana "
+        "[5% – 95%]",
+        "run": "Escenario",
+        "window": "Meses",
+        "returned": "Devueltos",
+        "assumptions": "Supuestos",
+        "published": "Publicado, {what}: {value:,.0f} ({row})",
+        "range": "La guía de 2017 según lo ordenado, mientras solo regía la Parte H (de febrero "
+        "de 2017 a diciembre de 2018): de {low} ({low_why}) a {high} ({high_why}); en los términos "
+        "de México de 2019, {mid}.",
+        "exposed": "Mexicanos expuestos a la deportación acelerada, por régimen",
+        "regime": "Régimen (desde)",
+        "of": "de {total:,.0f} residentes no autorizados nacidos en México ({row})",
+        "files": "Tablas (CSV) y el gráfico por mes (HTML, PNG): {out}",
+        "whole run": "todo el periodo",
+        "Part H": "Parte H",
+        "exposed_column": "Expuestos",
+    },
+}
+
+
+def _band_text(row: dict) -> str:
+    return f"{row['p50']:,.0f} [{row['p05']:,.0f} – {row['p95']:,.0f}]"
+
+
+@app.command()
+def mexico(
+    lang: Annotated[str, typer.Option(help="Language of the output: en or es.")] = "en",
+    replicates: Annotated[int, typer.Option(min=1, help="Monte Carlo replicates a run.")] = 50,
+    out: Annotated[Path, typer.Option(help="Folder for the tables (CSV).")] = Path("cruce-mexico"),
+) -> None:
+    """Mexico's side: non-Mexicans returned to Mexico as applied, as the 2017 guidance directed
+    (a range named by its assumptions) and from 2025; Mexicans exposed to expedited removal."""
+    from cruce.simulation import mexico as mx
+    from cruce.tables.export import write_csv
+
+    if lang not in MEXICO_WORDS:
+        _fail(f"--lang {lang!r}: valid: {', '.join(MEXICO_WORDS)}")
+    words = MEXICO_WORDS[lang]
+    side = mx.side(replicates)
+    view = Table(title=words["title"])
+    for column in ("run", "window", "returned", "assumptions"):
+        view.add_column(words[column])
+    for run in mx.RUNS:
+        for row in side.totals.filter(side.totals["run"] == run.key).iter_rows(named=True):
+            window = words.get(row["window"], row["window"])
+            months = f"{window}, {row['first']:%Y-%m} – {row['last']:%Y-%m}"
+            view.add_row(run.label[lang], months, _band_text(row), run.assumptions[lang])
+    console.print(view)
+    for what in ("cumulative_enrolled", "cumulative_returned"):
+        for row in side.published.filter(side.published["what"] == what).iter_rows(named=True):
+            if row["as_of"].startswith(("2021-01", "MPP 2.0")):
+                console.print(
+                    words["published"].format(
+                        what=row["as_of"].replace("2021-01-31", "MPP 1.0 (2019-01 – 2021-01-31)"),
+                        value=row["value"],
+                        row=row["row"],
+                    )
+                )
+    ends = mx.the_range(side)
+    by_key = {run.key: run for run in mx.RUNS}
+    console.print(
+        words["range"].format(
+            low=_band_text(ends["directed_low"]),
+            low_why=by_key["directed_low"].assumptions[lang],
+            high=_band_text(ends["directed_high"]),
+            high_why=by_key["directed_high"].assumptions[lang],
+            mid=_band_text(ends["directed"]),
+        )
+    )
+    exposed = mx.mexicans_exposed()
+    table = Table(title=words["exposed"])
+    table.add_column(words["regime"])
+    table.add_column(words["exposed_column"])
+    for row in exposed.iter_rows(named=True):
+        of = words["of"].format(total=row["mexicans"], row=row["row"])
+        table.add_row(f"{row['point']} ({row['at']:%Y-%m-%d})", f"{row['exposed']:,.0f} {of}")
+    console.print(table)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, frame in (
+        ("returns-by-month", side.monthly),
+        ("returns-totals", side.totals),
+        ("published", side.published),
+        ("sources", side.sources),
+        ("mexicans-exposed", exposed),
+    ):
+        write_csv(frame, out / f"{name}.csv")
+    from cruce.web.mexico import by_month_figure
+
+    _write_figure(
+        by_month_figure(side, lang), out / "returns-by-month.html", out / "returns-by-month.png"
+    )
+    console.print(words["files"].format(out=out))
+
+
 def _print_hiring(table, changed, out: Path) -> None:
     """Years to each agency's 2017 target, applicants and cost, scenario by scenario; with two
     scenarios, what the first's hiring changes against the second's, replicate by replicate."""

@@ -286,6 +286,7 @@ _RECORDS = {
         "at_poe": "parole_at_poe",
         "basis": "parole_basis",
         "terminated_on": "parole_terminated_on",
+        "in_effect": "parole_in_effect",
     },
     "prior_removal_order": {
         "exists": "prior_removal_order_exists",
@@ -317,11 +318,13 @@ class Case(BaseModel):
     parole_at_poe: Bool = None
     parole_basis: OrUnknown[ParoleBasis] = None
     parole_terminated_on: DateField = None
+    parole_in_effect: Bool = None
     # Arrival, entry and encounter
     entry_mode: OrUnknown[EntryMode] = None
     last_entry_date: DateField = None
     is_stowaway: Bool = None
     is_crewman: Bool = None
+    crewman_landing_permit_revoked: Bool = None
     encounter_datetime: InstantField = None
     determination_datetime: InstantField = None
     encounter_distance_to_land_border_air_miles: NonNegativeFloat = None
@@ -342,6 +345,7 @@ class Case(BaseModel):
     processed_for_expedited_removal: Bool = None
     final_order_of_removal_date: DateField = None
     failed_to_depart_under_final_order: Bool = None
+    prior_immigration_violations: Bool = None
     # Children and family
     parent_or_legal_guardian_in_us: Bool = None
     parent_or_guardian_available_to_provide_care_and_custody: Bool = None

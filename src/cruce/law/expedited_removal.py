@@ -22,6 +22,7 @@ from cruce.engine.logic import (
     InForce,
     Intersects,
     Is,
+    Known,
     Modality,
     Not,
     Outcome,
@@ -158,12 +159,33 @@ is_arriving_alien = Any(
 )
 """D2 (8 CFR 1.2): arriving at a port, interdicted and brought in, or paroled at a port."""
 
+parole_still_in_effect = All(
+    paroled_at_port_still_arriving,
+    Is(
+        fact("parole_in_effect"),
+        "the parole is still in effect (not expired or terminated)",
+        cite("S73", "INA 212(d)(5)(A)"),
+    ),
+    Unsettled(
+        "May DHS use expedited removal against a person paroled at a port while the parole is "
+        "still in effect (for example a CHNV parolee in 2024), without first terminating it? "
+        "INA 212(d)(5)(A) returns a parolee to custody as an applicant for admission only when "
+        "the parole's purposes have been served (docs/law/open-questions.md#chnv-parole-2024)",
+        "expedited removal waits until the parole ends",
+        cite("S73", "INA 212(d)(5)(A)"),
+        cite("S49b", "Huffman memo: terminate parole, then expedited removal"),
+    ),
+    label="paroled at a port, with the parole still in effect",
+)
+"""Whether a current parole keeps a paroled arriving alien out of expedited removal is open."""
+
 er_for_arriving_aliens = Default(
     "expedited removal of an arriving alien",
     base=All(is_arriving_alien, charged_on_er_grounds),
     exceptions=[
         Exception_("INA 235(b)(1)(F)", f_exception),
         Exception_("Cuba by air", cuba_air_regulatory_exception),
+        Exception_("parole still in effect", parole_still_in_effect),
     ],
     citations=[cite("S1", "INA 235(b)(1)(A)(i)"), cite("S7", "235.3(b)(1)(i)")],
 )
@@ -267,6 +289,58 @@ er_for_designated_class = All(
 )
 """R1/R2: a designable person, charged on ER grounds, within a designation in force."""
 
+# --- R2, as practised: the 2004 designation's implementing policy ------------------------------
+
+first_time_mexican_or_canadian_violator = All(
+    Intersects(nationalities, ["MX", "CA"]).named("a citizen or national of Mexico or Canada"),
+    Not(
+        Any(
+            Is(fact("convicted_of_any_crime"), "convicted of a crime"),
+            Is(fact("criminal_or_violence_history"), "a criminal or violence history"),
+            Is(fact("prior_immigration_violations"), "earlier immigration violations"),
+            Is(fact("prior_removal_order_exists"), "a prior order of removal"),
+            label="a criminal or immigration-violation history",
+        ),
+        label="a first-time violator (no criminal or immigration-violation history)",
+    ),
+    label="a first-time Mexican or Canadian violator",
+    citations=[cite("S57", "2004 rollout")],
+)
+
+the_2004_practice_applies = Any(
+    InForce(
+        "er_2004_as_practised",
+        "the 2004 designation as practised (select the regime as-practised-2004)",
+    ),
+    All(
+        InForce(
+            "er_2004_as_practised_after_2019",
+            "the 2004 practice after the 2019 designation (regime as-practised-2004)",
+        ),
+        Unsettled(
+            "Did the 2004 practice of not using expedited removal against first-time Mexican "
+            "or Canadian violators outlive the 2019 and 2025 designations? "
+            "(docs/law/open-questions.md#policy-2004)",
+            "the 2004 practice continued",
+            cite("S57", "continuation after 2019", "unconfirmed"),
+        ),
+        label="the 2004 practice, if it continued after 2019",
+    ),
+    label="the 2004 designation's implementing policy",
+)
+
+disfavored_as_practised_2004 = All(
+    the_2004_practice_applies,
+    designated_by_land_2004,
+    Not(designated_full_scope, label="not within a full-scope designation"),
+    first_time_mexican_or_canadian_violator,
+    label="within the 2004 designation alone, a first-time Mexican or Canadian violator, whom "
+    "the 2004 designation as practised did not reach",
+    citations=[cite("S57", "2004 rollout"), cite("S12", "69 FR 48877")],
+)
+"""As practised (selectable), the 2004 designation was not used against first-time Mexican or
+Canadian violators; in law it reached them (the statute and notice exclude no nationality)."""
+
 # --- R1: availability, with its exceptions -------------------------------------------------
 
 expedited_removal_available = Default(
@@ -309,7 +383,21 @@ ER_NOT_AVAILABLE = Outcome(
 
 ER_ELIGIBILITY = Decision(
     "expedited_removal",
-    [Branch("R1", expedited_removal_available, ER_AVAILABLE, (cite("S50", "25 I&N Dec. 520"),))],
+    [
+        Branch(
+            "R2 the 2004 designation as practised",
+            All(expedited_removal_available, disfavored_as_practised_2004),
+            Outcome(
+                "ER_AVAILABLE_POLICY_DISFAVORED",
+                Modality.MAY,
+                "in law DHS may use expedited removal under the 2004 designation, but as "
+                "practised the designation was not used against first-time Mexican or Canadian "
+                "violators",
+            ),
+            (cite("S57", "2004 rollout"), cite("S12", "69 FR 48877")),
+        ),
+        Branch("R1", expedited_removal_available, ER_AVAILABLE, (cite("S50", "25 I&N Dec. 520"),)),
+    ],
     otherwise=Branch("not R1", expedited_removal_available, ER_NOT_AVAILABLE),
 )
 
@@ -318,6 +406,19 @@ expressed_fear = Is(
     fact("expressed_fear_or_asylum_intent"),
     "expressed an intention to apply for asylum or a fear of persecution, torture or return",
 )
+is_crewman = Is(fact("is_crewman"), "arrived as a crewman", cite("S72", "INA 252"))
+crewman_permit_revoked = All(
+    is_crewman,
+    Is(
+        fact("crewman_landing_permit_revoked"),
+        "an officer revoked the crewman's conditional permit to land (not a bona fide crewman, "
+        "or not intending to depart on the vessel or aircraft that brought them)",
+        cite("S72", "INA 252(b)"),
+    ),
+    label="a crewman whose conditional permit to land was revoked",
+)
+"""INA 252(b): such a crewman shall be removed at the carrier's expense, without section 240."""
+
 admitted_under_vwp = All(
     Is(fact("was_admitted"), "was admitted"),
     Is(
@@ -410,6 +511,41 @@ PROCEDURE = Decision(
                 "inspection, with no section 240 hearing",
             ),
             (cite("S62", "INA 235(a)(2)"),),
+        ),
+        Branch(
+            "R3.0 crewman, landing permit revoked",
+            crewman_permit_revoked,
+            Outcome(
+                "CREWMAN_REMOVAL",
+                Modality.MAY,
+                "an officer may revoke a crewman's conditional permit to land and the crewman is "
+                "then removed at the carrier's expense, without section 240 proceedings; how a "
+                "fear claim is heard is an open question (docs/law/open-questions.md#crewmen)",
+            ),
+            (cite("S72", "INA 252(b)"),),
+        ),
+        Branch(
+            "R3.0 crewman, other",
+            All(
+                Known(fact("is_crewman"), label="whether the person is a crewman is known"),
+                is_crewman,
+                Unsettled(
+                    "How is a crewman processed who was refused a permit to land, or who "
+                    "landed and stayed beyond it: removal under INA 252 (with asylum-only "
+                    "proceedings for a fear claim), or the general procedure? "
+                    "(docs/law/open-questions.md#crewmen)",
+                    "a crewman is processed under INA 252 rather than the general procedure",
+                    cite("S72", "INA 252"),
+                    cite("S1", "INA 235(b)(2)(B)(i)"),
+                ),
+                label="a crewman, landing permit not revoked",
+            ),
+            Outcome(
+                "CREWMAN_REMOVAL",
+                Modality.MAY,
+                "a crewman is removed under INA 252 rather than through section 240 proceedings",
+            ),
+            (cite("S72", "INA 252"), cite("S1", "INA 235(b)(2)(B)(i)")),
         ),
         Branch(
             "R3.4 admitted under the Visa Waiver Program, fear expressed",

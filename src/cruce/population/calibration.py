@@ -192,6 +192,14 @@ _SCHEMAS = (
         _flag("is_approximate"),
     ),
     _table(
+        "mpp_sites",
+        "Migrant Protection Protocols: the ports returning people to Mexico, and from when",
+        _column("program"),  # the timeline key of the program: mpp_2019_policy, mpp_2021_policy
+        _column("port"),
+        _column("returns_to"),
+        _column("start", FactKind.DATE),
+    ),
+    _table(
         "removals",
         "ICE and DHS removals, returns and arrests",
         _int("fiscal_year"),

@@ -20,6 +20,7 @@ from cruce.law.timeline import timeline_named
 from cruce.simulation.data import Evidence, fiscal_year
 from cruce.simulation.expulsions import expelled_share
 from cruce.simulation.inputs import month_range, monthly_inputs
+from cruce.simulation.mpp import prepare_returns
 from cruce.simulation.operations import (
     CBP_ONE,
     PANDEMIC_DETENTION,
@@ -59,6 +60,15 @@ def prepare(scenario: Scenario) -> tuple[Prepared, Evidence]:
         inputs=inputs,
         border=border,
         returns_open=returnable(border, scenario.returns_to_mexico, instants, part_h),
+        returns=prepare_returns(
+            months,
+            instants,
+            timeline,
+            scenario.returns_to_mexico == "part_h_as_directed",
+            scenario.mexico_acceptance,
+            scenario.port_capacity,
+            evidence,
+        ),
         expelled_share=expelled_share(timeline, months, evidence, scenario.rules_frozen_at),
         interior=interior_law(instants, timeline),
         agencies=staff,

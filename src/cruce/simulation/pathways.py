@@ -218,12 +218,13 @@ def pathway_shares(
     law: BorderLaw,
     shares: Shares,
     expedited_use: float,
-    return_uptake: float,
+    return_uptake: np.ndarray | float,
     returns: np.ndarray,
 ) -> np.ndarray:
     """Shares of each month's encounters of each group and nationality by pathway: array
     month × group (single adult, family unit, uac) × nationality × PATHWAYS. ``returns`` says,
-    per grid cell, whether a return to Mexico is open (see ``returnable``)."""
+    per grid cell, whether a return to Mexico is open (see ``returnable``); ``return_uptake``
+    is the share of those returned (one value, or one a month)."""
     weight = (
         _axis(shares.at_port, 3)
         * _axis(shares.fear, 4)
@@ -231,7 +232,8 @@ def pathway_shares(
         * _axis(shares.screen_cleared, 6)
     )
     bound_for_240 = law.notice_to_appear + (law.expedited + law.credible_fear) * (1 - expedited_use)
-    returned = bound_for_240 * returns * return_uptake
+    rate = np.asarray(return_uptake, dtype=float).reshape(-1, *([1] * len(AXES)))
+    returned = bound_for_240 * returns * rate
     pathways = np.stack(
         [
             law.expedited * expedited_use,

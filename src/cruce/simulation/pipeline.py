@@ -30,6 +30,7 @@ import numpy as np
 
 from cruce.simulation.expulsions import allocate
 from cruce.simulation.inputs import NATIONALITIES, MonthlyInputs
+from cruce.simulation.mpp import Returns, uptake
 from cruce.simulation.pathways import PATHWAYS, BorderLaw, InteriorLaw, Shares, pathway_shares
 from cruce.simulation.workforce import METRICS as WORKFORCE_METRICS
 from cruce.simulation.workforce import (
@@ -76,6 +77,7 @@ class Prepared:
     inputs: MonthlyInputs
     border: BorderLaw
     returns_open: np.ndarray  # grid cells a return to Mexico is open to
+    returns: Returns  # how many of them the return programs could take (``mpp``)
     expelled_share: np.ndarray  # by month: encounters expelled under Title 42 (``expulsions``)
     interior: InteriorLaw
     agencies: dict[str, Agency]
@@ -104,7 +106,8 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
 
 def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndarray:
     """For one replicate's draw: each month's, group's and nationality's chances of each
-    pathway (month × group × nationality × PATHWAYS, summing to 1).
+    pathway (month × group × nationality × PATHWAYS, summing to 1). Returns to Mexico run at
+    the rate the return stage allows (``mpp.uptake``).
 
     The share claiming fear is set so that the simulated credible fear referrals — a fear claim
     by someone expedited removal reaches and DHS processes by it — reproduce the published
@@ -121,9 +124,9 @@ def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndar
             family_child=draw["family_child_share"],
         )
 
-    def by_pathway(fear: np.ndarray, expedited_use: float, uptake: float) -> np.ndarray:
+    def by_pathway(fear: np.ndarray, expedited_use: float, rate: np.ndarray | float) -> np.ndarray:
         return pathway_shares(
-            prepared.border, shares(fear), expedited_use, uptake, prepared.returns_open
+            prepared.border, shares(fear), expedited_use, rate, prepared.returns_open
         )
 
     # With no fear claims and full use, the expedited pathway holds everyone ER can reach.
@@ -133,7 +136,12 @@ def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndar
     reached = (reach * inputs.composition).sum(axis=(1, 2))
     referred = inputs.fear_share * draw["fear_share_multiplier"]
     fear = np.clip(referred / np.maximum(reached * use, 1e-12), 0.0, 1.0)
-    probabilities = np.clip(by_pathway(fear, use, draw["return_uptake"]), 0, None)
+    # the month's expected encounters a return is open to, for the ports' capacity to cap
+    open_to_return = by_pathway(fear, use, 1.0)[..., PATHWAYS.index("returned_to_mexico")]
+    kept = inputs.encounters * (1.0 - prepared.expelled_share)
+    eligible = (open_to_return * inputs.composition).sum(axis=(1, 2)) * kept
+    rate = uptake(prepared.returns, draw, eligible)
+    probabilities = np.clip(by_pathway(fear, use, rate), 0, None)
     return probabilities / probabilities.sum(-1, keepdims=True)
 
 

@@ -8,6 +8,8 @@ rules_frozen_at: null                # an instant: decide every month under the 
 start: 2016-10                       # first month (YYYY-MM)
 months: 96                           # horizon
 returns_to_mexico: mpp               # mpp | part_h_as_directed
+mexico_acceptance: refused           # refused | 2019_terms | unlimited (part_h_as_directed)
+port_capacity: 2019_ports            # 2019_ports | unlimited (part_h_as_directed)
 hiring:                              # optional; default: the hiring directives as applied
   funded_from: 2017-10               # the directives' targets funded from this month on
   contract: as_delivered             # the Accenture contract: as_delivered | as_promised
@@ -103,6 +105,10 @@ class Scenario(BaseModel):
     start: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     months: int = Field(ge=1, le=600)
     returns_to_mexico: Literal["mpp", "part_h_as_directed"] = "mpp"
+    # Part H's two bounds (simulation/mpp.py): whether, and on what terms, Mexico takes
+    # non-Mexicans while Part H alone applies; and what the ports can process.
+    mexico_acceptance: Literal["refused", "2019_terms", "unlimited"] = "refused"
+    port_capacity: Literal["2019_ports", "unlimited"] = "2019_ports"
     hiring: Hiring = Hiring()
     replicates: int = Field(default=200, ge=1, le=100_000)
     seed: int = Field(default=2017, ge=0)
@@ -131,6 +137,16 @@ class Scenario(BaseModel):
                 raise ValueError(f"unknown parameter {name!r}; valid: {', '.join(known)}")
             known[name].check(distribution, f"parameters.{name}")
         return value
+
+    @model_validator(mode="after")
+    def _part_h_bounds(self) -> Scenario:
+        bounded = self.mexico_acceptance != "refused" or self.port_capacity != "2019_ports"
+        if bounded and self.returns_to_mexico != "part_h_as_directed":
+            raise ValueError(
+                "mexico_acceptance and port_capacity bound Part H's returns: they need "
+                "returns_to_mexico: part_h_as_directed"
+            )
+        return self
 
     @model_validator(mode="after")
     def _within_calendar(self) -> Scenario:

@@ -560,6 +560,16 @@ async def screener_pdf(request: Request, lang: str | None = None) -> Response:
     )
 
 
+@app.get("/mexico", response_class=HTMLResponse)
+def mexico_page(request: Request, lang: str | None = None) -> str:
+    """Mexico's side: non-Mexicans returned to Mexico as applied, as the 2017 guidance directed
+    and from 2025; Mexicans exposed to expedited removal by regime (``?lang=es`` or
+    ``Accept-Language``)."""
+    from cruce.web import mexico
+
+    return mexico.page(lang=screener.language(lang, request.headers.get("accept-language")))
+
+
 @app.get("/timeline", response_class=HTMLResponse)
 def timeline_view() -> str:
     """The regimes 2014–2026 and every dated row, with sources."""

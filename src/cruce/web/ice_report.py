@@ -10,7 +10,7 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 
 from cruce.audit.ice import ReleaseAudit
-from cruce.web.audit_report import _style, _table, _version
+from cruce.web.audit_report import _break, _style, _table, _version
 from cruce.web.render import render, static_text
 
 TITLE = "Cruce — audit of ICE release records"
@@ -24,7 +24,8 @@ def render_ice_report(
     standalone: bool = True,
 ) -> str:
     """The report for ``audit`` and its summary for ``country`` (an ISO alpha-2 code)."""
-    figures = [f for f in (_share_chart(summary), _aor_chart(summary)) if f is not None]
+    charts = (_share_chart(summary, country), _aor_chart(summary, country))
+    figures = [f for f in charts if f is not None]
     total = audit.accounting.group_by("outcome").agg(pl.col("rows").sum())
     outcomes = dict(total.iter_rows())
     return render(
@@ -48,7 +49,9 @@ def render_ice_report(
         record_findings=_frame_table(
             "Record findings: rows, violations, needs review (with the facts most often missing), "
             "cleared; what each rests on and its citations [confidence]",
-            audit.record_counts.drop("title"),
+            audit.record_counts.drop("title").with_columns(
+                pl.col("missing_facts").map_elements(_some_facts, return_dtype=pl.String)
+            ),
         ),
         unmapped=_frame_table("Unmapped spellings (first rows listed)", audit.unmapped)
         if audit.unmapped.height
@@ -72,11 +75,28 @@ OUTCOMES = ("judged", "needs review", "refused")
 
 def _frame_table(caption: str, frame: pl.DataFrame) -> dict[str, object]:
     numeric = [i for i, dtype in enumerate(frame.dtypes) if dtype.is_integer()]
-    rows = [["" if v is None else v for v in row] for row in frame.iter_rows()]
-    return _table(caption, frame.columns, rows, numeric=numeric, kind="wide")
+    codes = {i for i, name in enumerate(frame.columns) if name in CODES}
+    rows = [
+        [_break(v) if i in codes else ("" if v is None else v) for i, v in enumerate(row)]
+        for row in frame.iter_rows()
+    ]
+    return _table(caption, frame.columns, rows, numeric=numeric)
 
 
-def _share_chart(summary: dict[str, pl.DataFrame]) -> go.Figure | None:
+CODES = ("finding", "missing_facts")
+"""Columns of codes, which may wrap after their underscores."""
+SHOWN_FACTS = 10
+
+
+def _some_facts(facts: str) -> str:
+    """The first facts of a long list, and how many (the CSV lists them all)."""
+    names = [name for name in facts.split(";") if name]
+    if len(names) <= SHOWN_FACTS:
+        return ", ".join(names)
+    return f"{len(names)} facts: {', '.join(names[:SHOWN_FACTS])}…"
+
+
+def _share_chart(summary: dict[str, pl.DataFrame], country: str) -> go.Figure | None:
     shares = summary["procedure_shares"].filter(pl.col("layout") == "ice-removals")
     if shares.is_empty():
         return None
@@ -90,10 +110,10 @@ def _share_chart(summary: dict[str, pl.DataFrame]) -> go.Figure | None:
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2, "x": 0})
     fig.update_xaxes(title="fiscal year", type="category")
     fig.update_yaxes(title="removals", tickformat=",d")
-    return _style(fig, "Removals by procedure and fiscal year", 460)
+    return _style(fig, f"Removals of nationals of {country} by procedure and fiscal year", 460)
 
 
-def _aor_chart(summary: dict[str, pl.DataFrame]) -> go.Figure | None:
+def _aor_chart(summary: dict[str, pl.DataFrame], country: str) -> go.Figure | None:
     by_aor = (
         summary["by_aor"]
         .filter(pl.col("layout") == "ice-removals")
@@ -113,4 +133,4 @@ def _aor_chart(summary: dict[str, pl.DataFrame]) -> go.Figure | None:
         )
     )
     fig.update_xaxes(title="removals, all fiscal years read", tickformat=",d")
-    return _style(fig, "Removals by Area of Responsibility (the 12 largest)", 460)
+    return _style(fig, f"Removals of nationals of {country} by AOR (the 12 largest)", 460)

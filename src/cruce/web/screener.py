@@ -282,7 +282,7 @@ def _cards(determination: Determination, lang: str) -> list[dict[str, Any]]:
                     {
                         "holds": r.holds,
                         "text": _said(r.text, spanish.reason(r), lang),
-                        "cites": [cited(c) for c in r.citations],
+                        "cites": [_cited(c, lang) for c in r.citations],
                     }
                     for r in reasons
                 ],
@@ -295,6 +295,22 @@ def _cards(determination: Determination, lang: str) -> list[dict[str, Any]]:
             }
         )
     return cards
+
+
+CONFIDENCE_ES = {
+    "confirmed": "confirmado",
+    "secondary": "fuente secundaria",
+    "unconfirmed": "sin confirmar",
+}
+"""The confidence tags of citations, in Spanish (the English words are Confidence's values)."""
+
+
+def _cited(citation: Any, lang: str) -> dict[str, str]:
+    shown = cited(citation)
+    if lang == "es":
+        for english, words in CONFIDENCE_ES.items():
+            shown["tag"] = shown["tag"].replace(f"[{english}]", f"[{words}]")
+    return shown
 
 
 def _said(english: str, spanish_words: str | None, lang: str) -> str:
