@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import resource
 import sys
 import tempfile
@@ -23,6 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
+from _common import environment
 from cruce.audit.checks import audit_frame, caseload_columns
 from cruce.audit.examples import TEMPLATES, write_example_caseload
 from cruce.tables.reader import read_table
@@ -67,14 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "environment": {
-            "cpu_count": os.cpu_count(),
-            "polars_threads": pl.thread_pool_size(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "polars": pl.__version__,
-            "load_average_1m": round(os.getloadavg()[0], 2),
-        },
+        "environment": environment(),
         "csv_mib": round(size_mib, 1),
         "runs": runs,
         "best": best,

@@ -283,7 +283,7 @@ def null_where(series: pl.Series, mask: np.ndarray) -> pl.Series:
 
 
 def identity_columns(draw: Draw) -> dict[str, pl.Series]:
-    """Nationality, birth and claimed status (spec §1.1)."""
+    """Nationality, birth and claimed status (docs/facts.md)."""
     nationality = draw.pick(COUNTRIES)
     adult = draw.chance(0.88)
     age_days = np.where(
@@ -300,7 +300,7 @@ def identity_columns(draw: Draw) -> dict[str, pl.Series]:
 
 
 def presence_columns(draw: Draw, presence: np.ndarray) -> dict[str, pl.Series]:
-    """Entry, encounter and continuous presence (spec §1.2–1.3), consistent with ``presence``
+    """Entry, encounter and continuous presence (docs/facts.md), consistent with ``presence``
     (days from the last entry to the instant): presence is shown as a count or as a date."""
     as_count = draw.chance(0.5)
     since_encounter = np.minimum(presence, draw.uniform_days(0, 60))
@@ -325,7 +325,7 @@ def presence_columns(draw: Draw, presence: np.ndarray) -> dict[str, pl.Series]:
 
 
 def history_columns(draw: Draw, presence: np.ndarray) -> dict[str, pl.Series]:
-    """Parole, grounds and prior orders (spec §1.1, §1.4), dated around the last entry."""
+    """Parole, grounds and prior orders (docs/facts.md), dated around the last entry."""
     parole_days = np.maximum(presence - draw.uniform_days(0, 30), 0)
     return {
         "parole_date": draw.dates_before(parole_days),

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import resource
 import sys
 import time
@@ -21,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from _common import print_checks, save
+from _common import environment, print_checks, save
 from cruce.audit.ice import audit_releases
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "ice_audit.json"
@@ -71,14 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     save(
         {
             "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "environment": {
-                "cpu_count": os.cpu_count(),
-                "polars_threads": pl.thread_pool_size(),
-                "platform": platform.platform(),
-                "python": platform.python_version(),
-                "polars": pl.__version__,
-                "load_average_1m": round(os.getloadavg()[0], 2),
-            },
+            "environment": environment(),
             "files": [f.name for f in files],
             "runs": runs,
             "best": best,

@@ -5,7 +5,7 @@ from openfisca_core.indexed_enums import Enum
 
 
 class EntryMode(Enum):
-    """How the person arrived (Cruce spec §1.2)."""
+    """How the person arrived (Cruce docs/facts.md)."""
 
     LAND_AT_POE = "By land at a port of entry"
     LAND_BETWEEN_POES = "By land between ports of entry"
@@ -15,7 +15,7 @@ class EntryMode(Enum):
 
 
 class ParoleBasis(Enum):
-    """Why parole was granted (Cruce spec §1.1)."""
+    """Why parole was granted (Cruce docs/facts.md)."""
 
     ADVANCE_PAROLE_OBTAINED_IN_US = "Advance parole obtained in the US"
     BEFORE_1997_04_01 = "Paroled before 1997-04-01"
@@ -26,7 +26,7 @@ class ParoleBasis(Enum):
 
 
 class ClaimedStatus(Enum):
-    """A status claimed during expedited-removal processing (Cruce spec §1.1)."""
+    """A status claimed during expedited-removal processing (Cruce docs/facts.md)."""
 
     NONE = "No status claimed"
     USC = "US citizen"
@@ -36,7 +36,7 @@ class ClaimedStatus(Enum):
 
 
 class ClaimVerification(Enum):
-    """The result of checking DHS systems for a claimed status (Cruce spec §1.1)."""
+    """The result of checking DHS systems for a claimed status (Cruce docs/facts.md)."""
 
     VERIFIED = "Verified"
     REFUTED = "Refuted"
