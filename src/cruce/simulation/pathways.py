@@ -30,9 +30,15 @@ from cruce.simulation.inputs import NATIONALITIES
 PERSON_TYPES = ("single_adult", "family_adult", "family_child", "uac")
 # Ages of the synthetic persons: the rules only ask whether a person is under 18.
 AGES = {"single_adult": 30, "family_adult": 30, "family_child": 8, "uac": 16}
-# A stand-in nationality for "other": on land, only Mexico or Canada (and Cuba by air) change
-# what the rules say, so any other country gives the same answer.
-RULES_NATIONALITY = {"OTHER": "EC"}
+# Stand-in nationalities for "other": on land, only Mexico or Canada (and Cuba by air) change
+# what the rules say, and from December 2021 whether a country is in the Western Hemisphere (the
+# reimplemented MPP's scope). So "other" is decided twice, as a Western Hemisphere national
+# (Ecuador) and as one from outside it (India), and the two are mixed in each replicate by
+# ``other_outside_western_hemisphere_share``.
+OUTSIDE_HEMISPHERE = "OTHER_OUTSIDE_WH"
+RULES_NATIONALITY = {"OTHER": "EC", OUTSIDE_HEMISPHERE: "IN"}
+# The nationalities the rules decide: the pipeline's, and "other" from outside the hemisphere.
+LAW_NATIONALITIES = (*NATIONALITIES, OUTSIDE_HEMISPHERE)
 PATHWAYS = (
     "expedited_removal",
     "credible_fear",
@@ -44,7 +50,7 @@ PATHWAYS = (
 )
 # The grid's axes after month: nationality, person type, at a port, fear claim, prior order,
 # TVPRA screen cleared.
-AXES = (NATIONALITIES, PERSON_TYPES, (False, True), (False, True), (False, True), (False, True))
+AXES = (LAW_NATIONALITIES, PERSON_TYPES, (False, True), (False, True), (False, True), (False, True))
 
 
 class CohortError(ValueError):
@@ -203,6 +209,7 @@ class Shares:
     prior_order: float
     screen_cleared: float
     family_child: float
+    outside_hemisphere: float = 0.0  # of the "other" nationalities, from outside the Americas
 
 
 def _axis(values: np.ndarray | float, axis: int) -> np.ndarray:
@@ -247,6 +254,7 @@ def pathway_shares(
         axis=-1,
     )
     by_person = (pathways * weight[..., None]).sum(axis=(3, 4, 5, 6))  # month × nat × person × k
+    by_person = _mix_other(by_person, shares.outside_hemisphere)
     child = shares.family_child
     groups = np.stack(
         [
@@ -257,6 +265,16 @@ def pathway_shares(
         axis=1,
     )
     return groups
+
+
+def _mix_other(by_law_nationality: np.ndarray, outside: float) -> np.ndarray:
+    """The pipeline's nationalities from the rules' (axis 1): "other" is its Western Hemisphere
+    stand-in and its stand-in from outside the hemisphere, in the replicate's proportion."""
+    other = NATIONALITIES.index("OTHER")
+    beyond = LAW_NATIONALITIES.index(OUTSIDE_HEMISPHERE)
+    mixed = by_law_nationality[:, : len(NATIONALITIES)].copy()
+    mixed[:, other] = (1 - outside) * mixed[:, other] + outside * by_law_nationality[:, beyond]
+    return mixed
 
 
 def returnable(
