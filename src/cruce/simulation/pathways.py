@@ -292,11 +292,16 @@ def returnable(
 
 @dataclass(frozen=True)
 class InteriorLaw:
-    """Share of the interior population, by month, for whom expedited removal is available."""
+    """Share of the interior population, by month, for whom expedited removal is available, and
+    the share of its Visa Waiver Program entrants the rules remove with no hearing."""
 
     expedited_available: np.ndarray
     population_size: int
     population_seed: int
+    vwp_no_hearing: np.ndarray | None = None  # by month; None: not decided (read as none)
+
+    def vwp_removed_without_hearing(self, m: int) -> float:
+        return 0.0 if self.vwp_no_hearing is None else float(self.vwp_no_hearing[m])
 
 
 def interior_law(
@@ -312,6 +317,7 @@ def interior_law(
     ]
     cohort = pl.concat(frames)
     answers = determine_frame(cohort, "instant", timeline)
+    vwp = _vwp_no_hearing(cohort, timeline)
     available = (
         cohort.select("month", "weight")
         .with_columns(
@@ -323,4 +329,31 @@ def interior_law(
         .agg((pl.col("weight") * pl.col("available")).sum() / pl.col("weight").sum())
         .sort("month")
     )
-    return InteriorLaw(available["weight"].to_numpy(), size, seed)
+    return InteriorLaw(available["weight"].to_numpy(), size, seed, vwp)
+
+
+# Visa Waiver Program entrants: admitted at an airport for up to 90 days and stayed on (the
+# synthetic population, built from the residual estimates, records no entry class, so its own
+# persons are decided again as VWP entrants). 8 CFR 217.4(b): removal with no referral to an
+# immigration judge, asylum-only proceedings for a fear claim.
+_VWP_ENTRY = {"admitted_under_vwp": True, "was_admitted": True, "entry_mode": "AIR_AT_POE"}
+_VWP_SAMPLE = 200  # persons a month: the answer depends on the law, not on who the person is
+
+
+def _vwp_no_hearing(cohort: pl.DataFrame, timeline: Timeline) -> np.ndarray:
+    """By month, the share of the cohort's first persons, decided as VWP entrants, whose
+    procedure is removal without a hearing (``VWP_REMOVAL_NO_HEARING``)."""
+    sample = cohort.group_by("month", maintain_order=True).head(_VWP_SAMPLE)
+    entrants = sample.with_columns(
+        pl.lit(v, dtype=sample.schema[k]).alias(k) for k, v in _VWP_ENTRY.items()
+    )
+    procedure = determine_frame(entrants, "instant", timeline)["procedure"].cast(pl.String)
+    removed = (procedure == "VWP_REMOVAL_NO_HEARING").fill_null(False)
+    shares = (
+        entrants.select("month")
+        .with_columns(removed.alias("removed"))
+        .group_by("month")
+        .agg(pl.col("removed").mean())
+        .sort("month")
+    )
+    return shares["removed"].to_numpy()
