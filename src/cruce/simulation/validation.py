@@ -97,8 +97,9 @@ EXPLAIN: dict[str, str] = {
         "Fitted on FY2014–FY2018 through `nta_filed_share` (their sum). Releases for lack "
         "of custody, OFO and CBP One parole, and the filing lag carry the FY2019 surge into "
         "FY2020, but not enough: FY2020 is low (filings of MPP and FY2019 family releases "
-        "ran longer than the assumed 2–8 months). FY2024 is low: the published 1.8 million "
-        "includes DHS's filings of the 2021–2023 parolees' notices, while the model files a "
+        "ran longer than the assumed 2–8 months; FY2020 reads its own CBP share of families, "
+        "13% against FY2019's 56%, so fewer arrive bound for a notice). FY2024 is low: the "
+        "published 1.8 million includes DHS's filings of the 2021–2023 parolees' notices, while the model files a "
         "fitted share at a short lag and composition after FY2019 is FY2019's."
     ),
     "court completions": (
