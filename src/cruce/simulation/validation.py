@@ -100,7 +100,8 @@ EXPLAIN: dict[str, str] = {
         "ran longer than the assumed 2–8 months; FY2020 reads its own CBP share of families, "
         "13% against FY2019's 56%, so fewer arrive bound for a notice). FY2024 is low: the "
         "published 1.8 million includes DHS's filings of the 2021–2023 parolees' notices, "
-        "while the model files a fitted share at a short lag and composition after FY2019 is FY2019's."
+        "while the model files a fitted share at a short lag and composition after FY2019 is "
+        "FY2019's."
     ),
     "court completions": (
         "Fitted: completions per judge are EOIR's FY2014–FY2018 completions ÷ judges (mean "
