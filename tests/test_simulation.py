@@ -175,6 +175,31 @@ def test_visa_waiver_overstays_are_removed_without_a_hearing_not_sent_to_court()
     assert receipts > 0.5 * vwp  # they left the court's docket
 
 
+def test_stowaways_are_removed_on_inspection_or_referred_never_sent_to_court() -> None:
+    """The rules order a stowaway removed with no hearing, a fear claim to a credible fear
+    interview (INA 235(a)(2)); with a share of the encounters stowaways, the 240 pathway
+    shrinks by as many and the no-hearing pathways grow."""
+    prep, _ = prepared("kelly-2017-as-applied", 12)
+    law = prep.border
+    assert law.stowaway_removed[:, 0].all() and not law.stowaway_removed[:, 1].any()
+    assert law.stowaway_referred[:, 1].all() and not law.stowaway_referred[:, 0].any()
+    runs = {}
+    for share in (0.0, 0.2):
+        scenario = small(
+            "kelly-2017-as-applied", 12, parameters={"border_stowaway_share": Fixed(value=share)}
+        )
+        runs[share] = mc.run_replicates(prep, scenario)
+    none, some = runs[0.0], runs[0.2]
+    encounters = metric(some, "encounters").sum()
+    to_court = metric(none, "pathway_notice_to_appear").sum()
+    fewer = to_court - metric(some, "pathway_notice_to_appear").sum()
+    assert fewer > 0.1 * to_court  # about a fifth of those bound for section 240
+    summary = ("pathway_expedited_removal", "pathway_credible_fear")
+    more = sum(metric(some, k).sum() - metric(none, k).sum() for k in summary)
+    assert more > 0.1 * encounters  # the stowaways' own pathways, no hearing
+    assert metric(some, "court_receipts").sum() < metric(none, "court_receipts").sum()
+
+
 # --- accounting ---------------------------------------------------------------------------
 
 

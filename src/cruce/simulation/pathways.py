@@ -164,6 +164,10 @@ class BorderLaw:
     repatriated: np.ndarray  # a Mexican child cleared by the screen may withdraw and return
     mpp_amenable: np.ndarray
     contiguous_return: np.ndarray
+    # by month × (no fear claim, fear claim): a stowaway's procedure is removal on inspection
+    # with no hearing (STOWAWAY_REMOVAL), a fear claim a credible fear referral (REFER_CFI)
+    stowaway_removed: np.ndarray | None = None
+    stowaway_referred: np.ndarray | None = None
 
 
 _PROCEDURES = {
@@ -189,8 +193,11 @@ def border_law(instants: list[dt.datetime], timeline: Timeline) -> BorderLaw:
     shape = (len(instants), *(len(axis) for axis in AXES))
     procedure = answers["procedure"].cast(pl.String).to_numpy().reshape(shape)
     by_pathway = {name: procedure == code for code, name in _PROCEDURES.items()}
+    removed, referred = stowaway_law(cohort, timeline, len(instants))
     return BorderLaw(
         **by_pathway,
+        stowaway_removed=removed,
+        stowaway_referred=referred,
         mpp_amenable=(answers["mpp"].cast(pl.String) == "MPP_AMENABLE").to_numpy().reshape(shape),
         contiguous_return=(
             answers["contiguous_return"].cast(pl.String) == "CONTIGUOUS_RETURN_AVAILABLE"
@@ -198,6 +205,38 @@ def border_law(instants: list[dt.datetime], timeline: Timeline) -> BorderLaw:
         .to_numpy()
         .reshape(shape),
     )
+
+
+# A stowaway: arrived by vessel and concealed aboard (INA 235(a)(2)); not an applicant for
+# admission. The land-border cohort has none, so one of its cells a month is decided again as a
+# stowaway, without and with a fear claim.
+_STOWAWAY = {"is_stowaway": True, "entry_mode": "SEA", "contiguous_country_arrived_from": None}
+
+
+def stowaway_law(
+    cohort: pl.DataFrame, timeline: Timeline, months: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """By month × (no fear, fear): whether the rules order a stowaway removed with no hearing,
+    and whether they refer a stowaway's fear claim to a credible fear interview."""
+    first = cohort.filter(~pl.col("prior_removal_order_exists")).group_by(
+        "month", maintain_order=True
+    )
+    cells = pl.concat(
+        [
+            first.head(1).with_columns(pl.lit(fear).alias("expressed_fear_or_asylum_intent"))
+            for fear in (False, True)
+        ]
+    ).with_columns(pl.lit(v, dtype=cohort.schema[k]).alias(k) for k, v in _STOWAWAY.items())
+    procedure = determine_frame(cells, "instant", timeline)["procedure"].cast(pl.String)
+    decided = cells.select("month", "expressed_fear_or_asylum_intent").with_columns(
+        procedure.alias("procedure")
+    )
+    removed = np.zeros((months, 2), dtype=bool)
+    referred = np.zeros((months, 2), dtype=bool)
+    for month, fear, outcome in decided.iter_rows():
+        removed[month, int(fear)] = outcome == "STOWAWAY_REMOVAL"
+        referred[month, int(fear)] = outcome == "REFER_CFI"
+    return removed, referred
 
 
 @dataclass(frozen=True)
@@ -210,6 +249,7 @@ class Shares:
     screen_cleared: float
     family_child: float
     outside_hemisphere: float = 0.0  # of the "other" nationalities, from outside the Americas
+    stowaway: float = 0.0  # of the encounters, stowaways (none arrive by land)
 
 
 def _axis(values: np.ndarray | float, axis: int) -> np.ndarray:
@@ -264,7 +304,22 @@ def pathway_shares(
         ],
         axis=1,
     )
-    return groups
+    return _with_stowaways(groups, law, shares)
+
+
+def _with_stowaways(groups: np.ndarray, law: BorderLaw, shares: Shares) -> np.ndarray:
+    """``shares.stowaway`` of every group's encounters take the stowaway's procedure: removal
+    with no hearing (the summary-removal pathway, with expedited removals), a credible fear
+    interview for a fear claim; whatever else the rules answer goes to section 240."""
+    if shares.stowaway == 0 or law.stowaway_removed is None or law.stowaway_referred is None:
+        return groups
+    fear = np.broadcast_to(np.asarray(shares.fear, dtype=float).reshape(-1), (len(groups),))
+    weights = np.stack([1 - fear, fear], axis=-1)  # month × (no fear, fear)
+    stowaways = np.zeros((len(groups), len(PATHWAYS)))
+    stowaways[:, PATHWAYS.index("expedited_removal")] = (law.stowaway_removed * weights).sum(-1)
+    stowaways[:, PATHWAYS.index("credible_fear")] = (law.stowaway_referred * weights).sum(-1)
+    stowaways[:, PATHWAYS.index("notice_to_appear")] = 1 - stowaways.sum(-1)
+    return (1 - shares.stowaway) * groups + shares.stowaway * stowaways[:, None, None, :]
 
 
 def _mix_other(by_law_nationality: np.ndarray, outside: float) -> np.ndarray:

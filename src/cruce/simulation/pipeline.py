@@ -124,6 +124,7 @@ def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndar
             screen_cleared=draw["tvpra_screen_cleared_share"],
             family_child=draw["family_child_share"],
             outside_hemisphere=draw["other_outside_western_hemisphere_share"],
+            stowaway=draw["border_stowaway_share"],
         )
 
     def by_pathway(fear: np.ndarray, expedited_use: float, rate: np.ndarray | float) -> np.ndarray:
