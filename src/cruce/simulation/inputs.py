@@ -201,9 +201,16 @@ class Tables:
 TABLES = Tables()
 
 
-def _ratio(top: Series, bottom: Series, year: int, evidence: Evidence) -> float:
-    """top/bottom in the year nearest ``year`` that has both (both rows recorded)."""
-    common = set(top.by_year) & set(bottom.by_year)
+def _ratio(
+    top: Series,
+    bottom: Series,
+    year: int,
+    evidence: Evidence,
+    own_only: frozenset[int] = frozenset(),
+) -> float:
+    """top/bottom in the year nearest ``year`` that has both (both rows recorded); a year in
+    ``own_only`` stands for itself, never for another year."""
+    common = (set(top.by_year) & set(bottom.by_year)) - (own_only - {year})
     nearest = min(common, key=lambda y: (abs(y - year), -y))
     if nearest != year:
         evidence.stand_ins.add(f"{top.what} / {bottom.what}: FY{year} read from FY{nearest}")
@@ -216,9 +223,18 @@ def _country_shares(counts: dict[str, Series], total: Series, year: int, ev: Evi
     return np.append(shares, max(0.0, 1.0 - shares.sum()))
 
 
+# FY2020's mix — Mexicans 63% (Pew), families 13% — came from the pandemic: Central American
+# governments closed their borders from March 2020 and Title 42 expulsions brought single
+# Mexicans back to cross again. It is FY2020's own, so it stands in for no other year (FY2021
+# on keep FY2019's, the nearest other).
+_OWN_YEAR_ONLY = frozenset({2020})
+
+
 def composition(year: int, evidence: Evidence) -> np.ndarray:
     """Shares of the fiscal year's encounters by group × nationality (sums to 1)."""
-    mexican = _ratio(TABLES.APPREHENSIONS_MEXICO, TABLES.APPREHENSIONS, year, evidence)
+    mexican = _ratio(
+        TABLES.APPREHENSIONS_MEXICO, TABLES.APPREHENSIONS, year, evidence, _OWN_YEAR_ONLY
+    )
     # the breakdown's non-Mexican composition: GT, HN, SV and what remains (OTHER)
     named = np.array(
         [
@@ -229,8 +245,8 @@ def composition(year: int, evidence: Evidence) -> np.ndarray:
     in_breakdown = _ratio(TABLES.BREAKDOWN["Mexico"], TABLES.BREAKDOWN["All"], year, evidence)
     non_mexican = np.append(named, 1.0 - named.sum() - in_breakdown) / (1.0 - in_breakdown)
     overall = np.concatenate([[mexican], (1.0 - mexican) * non_mexican])
-    uac = _ratio(TABLES.GROUP_UAC, TABLES.GROUP_TOTAL, year, evidence)
-    family = _ratio(TABLES.GROUP_FAMILY, TABLES.GROUP_TOTAL, year, evidence)
+    uac = _ratio(TABLES.GROUP_UAC, TABLES.GROUP_TOTAL, year, evidence, _OWN_YEAR_ONLY)
+    family = _ratio(TABLES.GROUP_FAMILY, TABLES.GROUP_TOTAL, year, evidence, _OWN_YEAR_ONLY)
     cells = np.zeros((len(GROUPS), len(NATIONALITIES)))
     cells[2] = uac * _country_shares(TABLES.UAC_BY_COUNTRY, TABLES.GROUP_UAC, year, evidence)
     cells[1] = family * _country_shares(

@@ -258,6 +258,7 @@ SUMMARY = {
     "paroled_at_ports": "sum",
     "released_by_cbp_custody_full": "sum",
     "interior_arrests": "sum",
+    "interior_vwp_removed_without_hearing": "sum",
     "in_absentia_orders": "sum",
     "relief_granted": "sum",
     "court_backlog": "last",

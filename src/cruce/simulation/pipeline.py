@@ -49,6 +49,7 @@ METRICS = (
     *(f"returns_to_mexico_{n}" for n in NATIONALITIES),
     "paroled_at_ports",
     "interior_arrests",
+    "interior_vwp_removed_without_hearing",
     "removals",
     "removals_by_cbp",
     "removals_by_ice",
@@ -122,6 +123,8 @@ def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndar
             prior_order=draw["prior_removal_order_share"],
             screen_cleared=draw["tvpra_screen_cleared_share"],
             family_child=draw["family_child_share"],
+            outside_hemisphere=draw["other_outside_western_hemisphere_share"],
+            stowaway=draw["border_stowaway_share"],
         )
 
     def by_pathway(fear: np.ndarray, expedited_use: float, rate: np.ndarray | float) -> np.ndarray:
@@ -194,10 +197,17 @@ class Arrivals:
     seek_detention: int
     fear_found: int
     removed_by_cbp: int  # Mexican expedited removals and reinstatements, across the land border
+    interior_vwp: int = 0  # Visa Waiver Program overstays, removed with no hearing
+
+    @property
+    def interior_summary(self) -> int:
+        """Interior arrests removed with no court hearing: expedited removal, an earlier
+        order, or the Visa Waiver Program's removal (8 CFR 217.4(b))."""
+        return self.interior_er + self.interior_prior_order + self.interior_vwp
 
     @property
     def interior_to_court(self) -> int:
-        return self.arrests - self.interior_er - self.interior_prior_order
+        return self.arrests - self.interior_summary
 
 
 @dataclass
@@ -292,11 +302,15 @@ def arrivals(
     available = prepared.interior.expedited_available[m]
     interior_er = rng.binomial(arrests, available * draw["expedited_removal_use_interior"])
     prior = rng.binomial(arrests - interior_er, draw["interior_prior_order_share"])
+    vwp_rate = draw["interior_vwp_overstay_share"] * prepared.interior.vwp_removed_without_hearing(
+        m
+    )
+    vwp = rng.binomial(arrests - interior_er - prior, vwp_rate)
     seek = rng.binomial(flows(m, "notice_to_appear"), draw["detained_share_240"])
     found = rng.binomial(flows(m, "credible_fear"), prepared.inputs.fear_found_rate[m])
     mexican = flows.mexican(m, "expedited_removal") + flows.mexican(m, "reinstated")
     by_cbp = rng.binomial(mexican, 1.0 - draw["border_removals_booked_by_ice"])
-    return Arrivals(arrests, interior_er, prior, seek, found, by_cbp)
+    return Arrivals(arrests, interior_er, prior, seek, found, by_cbp, vwp)
 
 
 def detention(
@@ -401,7 +415,7 @@ def removal(
     (expedited or earlier), the detained docket's removal orders — up to its removal capacity
     (officers and flights, less while the pandemic limits flights), and releases the rest."""
     fear_not_found = (flows(m, "credible_fear") - came.fear_found) * held.kept
-    interior = (came.interior_er + came.interior_prior_order) * held.kept
+    interior = came.interior_summary * held.kept
     ready = held.summary_booked + fear_not_found + interior + court.orders[Docket.DETAINED]
     usable = 1.0 - prepared.pandemic_removals[m] * (1.0 - draw["pandemic_removal_share"])
     capacity = draw["ice_removal_capacity_year"] / 12 * usable
@@ -448,6 +462,7 @@ def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) ->
         court = courts(prepared, draw, m, flows, came, held, stocks)
         removed = removal(prepared, draw, m, flows, came, held, court)
         out[row["interior_arrests"], m] = came.arrests
+        out[row["interior_vwp_removed_without_hearing"], m] = came.interior_vwp
         out[row["removals"], m] = removed.by_cbp + removed.by_ice
         out[row["removals_by_cbp"], m] = removed.by_cbp
         out[row["removals_by_ice"], m] = removed.by_ice
