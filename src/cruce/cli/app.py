@@ -21,6 +21,8 @@ from cruce.cli.progress import progress as progress_display
 from cruce.decide.notice import NOTICE
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from cruce.decide.determination import Determination, OutcomeResult
     from cruce.facts.case import Case
 
@@ -362,14 +364,19 @@ def audit(
     country: Annotated[
         str, typer.Option(help="ISO 3166-1 alpha-2 code of the consulate's nationals (ICE files).")
     ] = "MX",
+    batch_mib: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0001,
+            help="Read a CSV caseload in batches of about this many MiB (default 32): memory "
+            "grows with the batch, not the file (docs/audit.md#large-caseloads).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check each recorded enforcement action against what the rules in force permitted."""
-    from cruce.audit.checks import audit_frame, caseload_columns
     from cruce.audit.examples import write_example_caseload
     from cruce.audit.ice import is_release
-    from cruce.tables.export import write_csv
-    from cruce.tables.reader import TableError, read_table
-    from cruce.web.audit_report import render_report, write_report
 
     files = files or []
     if bool(files) == example:
@@ -385,31 +392,55 @@ def audit(
         caseload = out / "example-caseload.csv"
         write_example_caseload(caseload)
     assert caseload is not None
+    findings, rows = _audit_caseload(caseload, out, batch_mib)
+    _print_audit_summary(findings, rows, out)
+
+
+def _audit_caseload(caseload: Path, out: Path, batch_mib: float | None) -> tuple[pl.DataFrame, int]:
+    """Audit a caseload in batches, writing the findings as they come, then the report: the
+    findings and the rows read. Only the findings (not the caseload) are held whole, for the
+    report's tables."""
+
+    import polars as pl
+
+    from cruce.audit.checks import audit_batches
+    from cruce.tables.export import FindingsWriter, write_csv
+    from cruce.tables.reader import BATCH_BYTES, TableError
+    from cruce.web.audit_report import render_report, write_report
+
+    batch_bytes = BATCH_BYTES if batch_mib is None else max(1, round(batch_mib * 2**20))
+    size = caseload.stat().st_size if caseload.exists() else 0
+    writer = FindingsWriter(out, "findings")
+    parts, case_ids, rows, absent, done = [], [], 0, [], 0
     with progress_display(errors) as progress:
-        task = progress.add_task("reading and checking the caseload", total=3)
+        task = progress.add_task("reading, checking and deciding each action", total=size + 1)
         try:
-            table, absent = read_table(caseload, caseload_columns())
+            for batch in audit_batches(caseload, batch_bytes=batch_bytes):
+                writer.write(batch.findings)
+                parts.append(batch.findings)
+                case_ids.append(batch.case_ids)
+                rows, absent = rows + batch.rows, batch.absent
+                progress.update(task, advance=batch.read - done)
+                done = batch.read
         except TableError as error:
+            writer.discard()
             if error.errors:
                 write_csv(error.report(), out / "errors.csv")
                 _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
             _fail(str(error))
-        progress.update(task, advance=1, description="deciding every action at its instant")
-        findings = audit_frame(table)
-        progress.update(task, advance=1, description="writing findings and report")
-        write_csv(findings, out / "findings.csv")
-        findings.write_parquet(out / "findings.parquet")
-        findings.write_json(out / "findings.json")
+        progress.update(task, description="writing the findings and the report")
+        writer.commit()
+        findings = pl.concat(parts)
         html = render_report(
             findings,
             source=caseload.name,
-            cases=table.get_column("case_id").n_unique(),
-            rows=table.height,
+            cases=pl.concat(case_ids).n_unique(),
+            rows=rows,
             absent_columns=absent,
         )
         write_report(out / "report.html", html)
-        progress.update(task, advance=1)
-    _print_audit_summary(findings, table.height, out)
+        progress.update(task, advance=size + 1 - done)
+    return findings, rows
 
 
 def _audit_releases(files: list[Path], out: Path, layout: str | None, country: str) -> None:
