@@ -208,3 +208,10 @@ def test_the_page_without_releases_says_how_to_give_them(computed, monkeypatch) 
         html = computed.get(f"/mexico?lang={lang}").text
         assert escape(page_module.WORDS[lang]["no_ice"]) in html
     assert computed.get("/mexico/consulate-rows.csv").status_code == 404
+
+
+def test_the_readme_s_consulate_numbers_are_the_audit_s(real) -> None:
+    readme = " ".join((ROOT / "README.md").read_text("utf-8").split())
+    total = dict(real.counts.group_by("finding").agg(pl.col("rows").sum()).iter_rows())
+    assert f"{total['ER_ON_A_CHARGE_NOT_AN_ER_GROUND']:,} expedited removals" in readme
+    assert f"{total['REINSTATEMENT_WITHOUT_REENTRY_CHARGE']:,} reinstatements" in readme
