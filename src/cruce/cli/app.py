@@ -630,6 +630,7 @@ def simulate(
     from cruce.simulation.inputs import MissingInput
     from cruce.simulation.report import (
         SimulationRun,
+        chart_figure,
         comparison,
         hiring_comparison,
         hiring_differences,
@@ -664,7 +665,7 @@ def simulate(
             runs.append(SimulationRun(scenario, prepared, evidence, results))
     where = scheduler or (f"LocalCluster({workers} workers)" if workers else "in process")
     run_ids = write(runs, out, where)
-    _screenshot(out / "simulation.html", out / "simulation.png", height=1470)
+    _write_figure(chart_figure(runs), out / "simulation.html", out / "simulation.png")
     _write_figure(hiring_figure(runs), out / "hiring.html", out / "hiring.png")
     _print_simulation(comparison(runs), run_ids, out)
     _print_hiring(hiring_comparison(runs), hiring_differences(runs), out)
@@ -898,16 +899,6 @@ def _read_microdata(path: Path, out: Path):
             write_csv(error.report(), out / "errors.csv")
             _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
         _fail(str(error))
-
-
-def _screenshot(html: Path, png: Path, height: int = 650) -> None:
-    """The chart as a PNG, drawn by Debian's Chromium when it is installed."""
-    from cruce.web import browser
-
-    if browser.chromium() is None:
-        errors.print("no chromium: the PNG of the chart was not made (the HTML was)")
-        return
-    browser.screenshot(html, png, width=1250, height=height)
 
 
 def _write_figure(figure, html: Path, png: Path | None) -> None:

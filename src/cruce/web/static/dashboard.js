@@ -47,7 +47,10 @@ function drawCharts(jobs) {
     charts.appendChild(div);
     return div;
   });
-  panels.forEach(([metric, title, dashed], p) => {
+  const source = 'Source: Cruce simulation of ' + jobs.map(job => job.scenario + ' (' +
+    job.progress.replicates + ' replicates, seed ' + job.seed + ')').join(', ') +
+    '; data: the shipped tables, src/cruce/data/SOURCES.md; method: docs/methods.md';
+  panels.forEach(([metric, title, dashed, unit], p) => {
     const traces = [];
     jobs.forEach((job, i) => {
       const colour = colours[i];
@@ -65,8 +68,13 @@ function drawCharts(jobs) {
           ' (' + name.replaceAll('_', ' ') + ')' : ''), line: {color: colour, dash: dash}});
       });
     });
-    Plotly.newPlot(cells[p], traces, {title: {text: title, font: {size: 14}}, height: 300,
-      margin: {t: 40, l: 60, r: 10, b: 40}, showlegend: false, template: 'plotly_white'},
+    Plotly.newPlot(cells[p], traces, {title: {text: title, font: {size: 14}}, height: 420,
+      margin: {t: 40, l: 70, r: 10, b: 150}, template: 'plotly_white',
+      xaxis: {title: {text: 'month'}}, yaxis: {title: {text: unit}, tickformat: '~s'},
+      showlegend: true, legend: {orientation: 'h', y: -0.25, yanchor: 'top', font: {size: 10}},
+      annotations: [{text: source, xref: 'paper', yref: 'paper', x: 0, y: -0.62,
+        xanchor: 'left', yanchor: 'top', align: 'left', showarrow: false,
+        font: {size: 9, color: '#444'}}]},
       {displaylogo: false, responsive: true});
   });
 }
