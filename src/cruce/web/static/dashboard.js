@@ -69,14 +69,13 @@ function drawCharts(jobs) {
       });
     });
     Plotly.newPlot(cells[p], traces, {title: {text: title, font: {size: 14}}, height: 420,
-      margin: {t: 40, l: 70, r: 10, b: 150}, template: 'plotly_white',
+      margin: {t: 40, l: 70, r: 10, b: 130}, template: 'plotly_white',
       xaxis: {title: {text: 'month'}}, yaxis: {title: {text: unit}, tickformat: '~s'},
-      showlegend: true, legend: {orientation: 'h', y: -0.25, yanchor: 'top', font: {size: 10}},
-      annotations: [{text: source, xref: 'paper', yref: 'paper', x: 0, y: -0.62,
-        xanchor: 'left', yanchor: 'top', align: 'left', showarrow: false,
-        font: {size: 9, color: '#444'}}]},
+      showlegend: true, legend: {orientation: 'h', y: -0.25, yanchor: 'top', font: {size: 10}}},
       {displaylogo: false, responsive: true});
   });
+  // One source line under the panels, which all come from the same runs.
+  charts.appendChild(element('p', source, {class: 'source', id: 'charts-source'}));
 }
 
 function drawSummary(jobs) {
