@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cruce.cli.progress import progress as progress_display
-from cruce.decide.notice import NOTICE
+from cruce.decide.notice import NOTICE, NOTICES
 
 if TYPE_CHECKING:
     import polars as pl
@@ -661,6 +661,7 @@ def simulate(
     from cruce.simulation.inputs import MissingInput
     from cruce.simulation.report import (
         SimulationRun,
+        chart_figure,
         comparison,
         hiring_comparison,
         hiring_differences,
@@ -695,7 +696,7 @@ def simulate(
             runs.append(SimulationRun(scenario, prepared, evidence, results))
     where = scheduler or (f"LocalCluster({workers} workers)" if workers else "in process")
     run_ids = write(runs, out, where)
-    _screenshot(out / "simulation.html", out / "simulation.png", height=1470)
+    _write_figure(chart_figure(runs), out / "simulation.html", out / "simulation.png")
     _write_figure(hiring_figure(runs), out / "hiring.html", out / "hiring.png")
     _print_simulation(comparison(runs), run_ids, out)
     _print_hiring(hiring_comparison(runs), hiring_differences(runs), out)
@@ -731,6 +732,8 @@ MEXICO_WORDS = {
         "files": "Tables (CSV) and the chart by month (HTML, PNG): {out}",
         "whole run": "whole run",
         "exposed_column": "Exposed",
+        "no_ice": "The consulate's audit summary needs ICE's FOIA releases: give them with --ice "
+        "FILE (or a folder; docs/audit.md#ice-releases).",
     },
     "es": {
         "title": "No mexicanos devueltos a México a esperar audiencias en EE. UU.: mediana "
@@ -750,6 +753,8 @@ MEXICO_WORDS = {
         "whole run": "todo el periodo",
         "Part H": "Parte H",
         "exposed_column": "Expuestos",
+        "no_ice": "El resumen de la auditoría del consulado necesita las entregas del ICE por "
+        "FOIA: páselas con --ice ARCHIVO (o una carpeta; docs/audit.md#ice-releases).",
     },
 }
 
@@ -763,15 +768,31 @@ def mexico(
     lang: Annotated[str, typer.Option(help="Language of the output: en or es.")] = "en",
     replicates: Annotated[int, typer.Option(min=1, help="Monte Carlo replicates a run.")] = 50,
     out: Annotated[Path, typer.Option(help="Folder for the tables (CSV).")] = Path("cruce-mexico"),
+    ice: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="An ICE FOIA release file, or a folder of them, for the consulate's audit "
+            "summary (repeat; docs/audit.md#ice-releases).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Mexico's side: non-Mexicans returned to Mexico as applied, as the 2017 guidance directed
-    (a range named by its assumptions) and from 2025; Mexicans exposed to expedited removal."""
+    (a range named by its assumptions) and from 2025; Mexicans exposed to expedited removal; and,
+    given ICE's releases, what the audit of ICE's own records finds for Mexican nationals."""
     from cruce.simulation import mexico as mx
     from cruce.tables.export import write_csv
+    from cruce.tables.reader import TableError
 
     if lang not in MEXICO_WORDS:
         _fail(f"--lang {lang!r}: valid: {', '.join(MEXICO_WORDS)}")
     words = MEXICO_WORDS[lang]
+    consulate = None
+    if ice:  # read first: a file that is not a release is refused before the minute of runs
+        try:
+            consulate = mx.consulate(tuple(ice))
+        except TableError as error:
+            _fail(str(error))
     side = mx.side(replicates)
     view = Table(title=words["title"])
     for column in ("run", "window", "returned", "assumptions"):
@@ -812,13 +833,23 @@ def mexico(
         table.add_row(f"{row['point']} ({row['at']:%Y-%m-%d})", f"{row['exposed']:,.0f} {of}")
     console.print(table)
     out.mkdir(parents=True, exist_ok=True)
-    for name, frame in (
-        ("returns-by-month", side.monthly),
-        ("returns-totals", side.totals),
-        ("published", side.published),
-        ("sources", side.sources),
-        ("mexicans-exposed", exposed),
-    ):
+    tables = {
+        "returns-by-month": side.monthly,
+        "returns-totals": side.totals,
+        "published": side.published,
+        "sources": side.sources,
+        "mexicans-exposed": exposed,
+    }
+    if consulate is None:
+        console.print(words["no_ice"])
+    else:
+        _print_consulate(consulate, lang)
+        tables |= {
+            "consulate-findings": consulate.counts,
+            "consulate-rows": consulate.rows,
+            "consulate-files": consulate.files,
+        }
+    for name, frame in tables.items():
         write_csv(frame, out / f"{name}.csv")
     from cruce.web.mexico import by_month_figure
 
@@ -826,6 +857,31 @@ def mexico(
         by_month_figure(side, lang), out / "returns-by-month.html", out / "returns-by-month.png"
     )
     console.print(words["files"].format(out=out))
+
+
+def _print_consulate(consulate, lang: str) -> None:
+    """What the audit of ICE's releases finds for Mexican nationals, each count with its rows."""
+    from cruce.simulation import mexico as mx
+
+    words = mx.CONSULATE_WORDS[lang]
+    console.print(f"[bold]{words['heading']}[/] — {NOTICES[lang]}\n{words['lead']}")
+    counts = mx.consulate_counts(consulate, lang)
+    columns = ("fiscal_year", "status", "actions", "source")
+    # One table a finding, so each row's source stays on one line at the width of a pipe.
+    for finding in dict.fromkeys(row["finding"] for row in counts):
+        view = Table(title=finding)
+        for column in columns:
+            view.add_column(words[column], justify="right" if column == "actions" else "left")
+        for row in counts:
+            if row["finding"] == finding:
+                view.add_row(*(escape(row[column]) for column in columns))
+        console.print(view)
+    kinds = Table(title=words["citations"])
+    for column in ("finding", "actions", "citations"):
+        kinds.add_column(words[column])
+    for row in mx.consulate_findings(consulate, lang):
+        kinds.add_row(escape(row["finding"]), row["actions"], escape(row["citations"]))
+    console.print(kinds)
 
 
 def _print_hiring(table, changed, out: Path) -> None:
@@ -874,16 +930,6 @@ def _read_microdata(path: Path, out: Path):
             write_csv(error.report(), out / "errors.csv")
             _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
         _fail(str(error))
-
-
-def _screenshot(html: Path, png: Path, height: int = 650) -> None:
-    """The chart as a PNG, drawn by Debian's Chromium when it is installed."""
-    from cruce.web import browser
-
-    if browser.chromium() is None:
-        errors.print("no chromium: the PNG of the chart was not made (the HTML was)")
-        return
-    browser.screenshot(html, png, width=1250, height=height)
 
 
 def _write_figure(figure, html: Path, png: Path | None) -> None:
@@ -980,11 +1026,23 @@ def serve(
     body_timeout: Annotated[
         float, typer.Option(min=0.1, help="Seconds a client has to send a request's body.")
     ] = 60.0,
+    ice: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="An ICE FOIA release file, or a folder of them, for the consulate's audit on "
+            "/mexico (repeat).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Start the HTTP API and the pages (the audit page is at /audit)."""
     import os
 
     import uvicorn
+
+    from cruce.simulation.mexico import release_files
+    from cruce.tables.reader import TableError
+    from cruce.web.mexico import ICE_RELEASES
 
     if host not in LOOPBACK and not allow_remote:
         _fail(f"--host {host} is reachable from other machines; give --allow-remote to mean it")
@@ -997,6 +1055,12 @@ def serve(
     os.environ["CRUCE_ALLOWED_HOSTS"] = ",".join(sorted(n.lower() for n in names))
     os.environ["CRUCE_HEADER_TIMEOUT_S"] = str(header_timeout)
     os.environ["CRUCE_BODY_TIMEOUT_S"] = str(body_timeout)
+    if ice:  # checked now, so a wrong path fails here and not on the page's first visit
+        try:
+            release_files(ice)
+        except TableError as error:
+            _fail(str(error))
+        os.environ[ICE_RELEASES] = os.pathsep.join(str(p.resolve()) for p in ice)
     console.print(
         f"Cruce on http://{host}:{port}/screener  (pages: /screener /scenarios /audit /timeline "
         "/rules /sources; API schema at /openapi.json)"

@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from cruce.simulation.data import Datum, dated, datum, one, rows
+from cruce.simulation.figures import source_line
 from cruce.simulation.pipeline import METRICS, Prepared
 from cruce.simulation.workforce import AGENCIES
 
@@ -332,8 +333,10 @@ def figure(runs: list[tuple[str, np.ndarray, Prepared]]):
                 col=col,
             )
     first, last = runs[0][2].inputs.months[0], runs[0][2].inputs.months[-1]
+    refs: list[str] = []
     for col, agency in enumerate(AGENCIES, start=1):
         points = [p for p in published_counts(agency) if first <= p[0] <= last]
+        refs += [p[1].ref for p in points]
         chart.add_scatter(
             x=[p[0] for p in points],
             y=[p[1].value for p in points],
@@ -346,12 +349,25 @@ def figure(runs: list[tuple[str, np.ndarray, Prepared]]):
             row=1,
             col=col,
         )
+    for col, agency in enumerate(AGENCIES, start=1):
+        chart.update_yaxes(title_text=f"{LABEL[agency]} on board", row=1, col=col)
+        chart.update_xaxes(title_text="month", row=1, col=col)
     chart.update_layout(
         title="Headcount against the 2017 targets: median and 5–95% band over replicates; "
         "dashed: target; diamonds: published counts",
         template="plotly_white",
         width=1200,
-        height=560,
-        legend={"orientation": "h", "y": -0.15},
+        height=660,
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top"},
+        margin={"b": 170},
     )
-    return chart
+    # The rows' files, once each in the order first met (each point's row is in its hover).
+    files = dict.fromkeys(ref.split(" line ")[0] for ref in refs)
+    names = ", ".join(f"{n} ({r.shape[0]} replicates)" for n, r, _ in runs)
+    return source_line(
+        chart,
+        f"Source: Cruce simulation of {names}.<br>Published counts: {', '.join(files)} "
+        "(src/cruce/data/SOURCES.md; each point's row in its hover); method: "
+        "docs/methods.md#hiring",
+        -0.31,
+    )

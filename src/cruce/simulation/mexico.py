@@ -2,14 +2,17 @@
 their hearings (as applied), would have returned under the 2017 guidance as directed (a range
 whose two ends are named by their assumptions) and may return from 2025; the published points
 they are checked against; and the Mexican nationals the rules expose to expedited removal,
-regime by regime. ``cruce mexico`` prints it and ``/mexico`` draws it, in English and Spanish.
+regime by regime; and the consulate's audit summary, what the audit of ICE's own records finds
+for Mexican nationals. ``cruce mexico`` prints it and ``/mexico`` draws it, in English and Spanish.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -20,6 +23,7 @@ from cruce.simulation.data import datum as datum_of
 from cruce.simulation.inputs import COUNTRY_NAMES, NATIONALITIES
 from cruce.simulation.pipeline import METRICS
 from cruce.simulation.scenario import load_scenario
+from cruce.tables.reader import ROW, TableError
 
 
 @dataclass(frozen=True)
@@ -230,3 +234,201 @@ def mexicans_exposed(size: int = 20_000, seed: int = 2017) -> pl.DataFrame:
             pl.lit(row["source"]).alias("source"),
         )
     )
+
+
+# --- the consulate's audit summary: Mexican nationals in ICE's own records ----------------------
+
+# What each record finding is called on Mexico's side (the audit's own titles are English only);
+# a finding the audit adds without a label here is caught by tests/test_mexico_consulate.py.
+FINDING_LABELS = {
+    "ER_ON_A_CHARGE_NOT_AN_ER_GROUND": {
+        "en": "Expedited removal on a charge expedited removal may not use",
+        "es": "Deportación acelerada por un cargo que la deportación acelerada no puede usar",
+    },
+    "REINSTATEMENT_WITHOUT_REENTRY_CHARGE": {
+        "en": "Reinstatement without a recorded prior removal and illegal re-entry",
+        "es": "Restablecimiento sin constancia de deportación previa ni de reingreso ilegal",
+    },
+    "ER_OF_CUBAN_NATIONAL_BEFORE_2017": {
+        "en": "Expedited removal of a Cuban national before 2017-01-13",
+        "es": "Deportación acelerada de un cubano antes del 13-01-2017",
+    },
+    "ER_DURING_2019_INJUNCTION": {
+        "en": "Expedited removal while the 2019 expansion was enjoined",
+        "es": "Deportación acelerada mientras la ampliación de 2019 estaba suspendida por un juez",
+    },
+}
+STATUS_LABELS = {
+    "VIOLATION": {
+        "en": "not permitted by the rules in force",
+        "es": "no permitida por las normas vigentes",
+    },
+    "NEEDS_REVIEW": {"en": "needs review", "es": "requiere revisión"},
+    "CLEARED": {"en": "permitted", "es": "permitida"},
+}
+# The words the page and the command share for the consulate's summary.
+CONSULATE_WORDS = {
+    "en": {
+        "heading": "The consulate's audit: Mexican nationals in ICE's own records",
+        "lead": "ICE's FOIA releases of removals and arrests (request 2019-ICFO-53623), each "
+        "action judged at its own instant by the rules then in force: for Mexican nationals, the "
+        "actions the rules did not permit and those that need review because the record lacks a "
+        "fact the rules need. A finding is something to look into, not a conclusion about a "
+        "person.",
+        "finding": "Finding",
+        "fiscal_year": "Fiscal year",
+        "status": "What the audit finds",
+        "actions": "Actions",
+        "source": "Source rows",
+        "citations": "Law cited [confidence]",
+        "lines": "{file}, {rows:,} rows, lines {first:,}–{last:,}",
+        "none": "no row of a Mexican national in these files",
+        "chart": "Actions against Mexican nationals the audit faults, by fiscal year",
+        "year_axis": "fiscal year (October–September)",
+        "actions_axis": "actions (ICE records)",
+        "source_line": "Source: ICE ERO FOIA release 2019-ICFO-53623; files {files}",
+        "files": "Files read",
+        "file": "File",
+        "title": "Title",
+        "rows": "Rows",
+        "unreadable": "The ICE release files could not be read: {error}",
+    },
+    "es": {
+        "heading": "La auditoría del consulado: mexicanos en los registros del propio ICE",
+        "lead": "Las entregas del ICE por FOIA de deportaciones y arrestos (solicitud "
+        "2019-ICFO-53623), cada acción juzgada en su propio instante con las normas vigentes "
+        "entonces: para los mexicanos, las acciones que las normas no permitían y las que "
+        "requieren revisión porque al registro le falta un hecho que las normas necesitan. Un "
+        "hallazgo es algo que investigar, no una conclusión sobre una persona.",
+        "finding": "Hallazgo",
+        "fiscal_year": "Año fiscal",
+        "status": "Qué encuentra la auditoría",
+        "actions": "Acciones",
+        "source": "Filas de origen",
+        "citations": "Ley citada [confianza]",
+        "lines": "{file}, {rows:,} filas, líneas {first:,}–{last:,}",
+        "none": "ninguna fila de un mexicano en estos archivos",
+        "chart": "Acciones contra mexicanos que la auditoría objeta, por año fiscal",
+        "year_axis": "año fiscal (octubre–septiembre)",
+        "actions_axis": "acciones (registros del ICE)",
+        "source_line": "Fuente: entrega del ICE ERO por FOIA 2019-ICFO-53623; archivos {files}",
+        "files": "Archivos leídos",
+        "file": "Archivo",
+        "title": "Título",
+        "rows": "Filas",
+        "unreadable": "No se pudieron leer los archivos de entregas del ICE: {error}",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Consulate:
+    """The audit of ICE's releases for one country's nationals: every row a record finding
+    concerns (its file and line), the counts by finding, fiscal year and status with the lines
+    they come from, each finding's citations, and the files read."""
+
+    rows: pl.DataFrame  # file, line, fiscal_year, apprehension, finding, status
+    counts: pl.DataFrame  # finding, fiscal_year, status, rows, file, first_line, last_line
+    findings: pl.DataFrame  # finding, citations (every kind the audit has, found or not)
+    files: pl.DataFrame  # file, sha256, layout, title, rows
+    country: str
+
+
+def release_files(paths: Sequence[Path]) -> list[Path]:
+    """The ICE release files ``paths`` name (a folder: the releases in it). A file that is not a
+    release, or a folder with none, raises TableError naming it."""
+    from cruce.audit.ice import LAYOUTS, is_release
+
+    found = []
+    for path in paths:
+        inside = sorted(p for p in path.iterdir() if is_release(p)) if path.is_dir() else [path]
+        if not inside:
+            raise TableError(str(path), "the folder holds no ICE release file (.psv or .psv.gz)")
+        for file in inside:
+            if not file.is_file():
+                raise TableError(str(file), "no such file")
+            if not is_release(file):
+                raise TableError(
+                    str(file), f"not an ICE release: its header is none of {', '.join(LAYOUTS)}"
+                )
+        found += inside
+    return found
+
+
+@cache
+def consulate(paths: tuple[Path, ...], country: str = "MX") -> Consulate:
+    """The ICE release audit (``cruce.audit.ice``) of ``paths`` for ``country``'s nationals."""
+    from cruce.audit import ice
+    from cruce.audit.checks import AT
+    from cruce.law.citations import citations_text
+
+    audit = ice.audit_releases(release_files(paths))
+    name = pl.col("file").cast(pl.String).str.extract(r"([^/\\]+)$")
+    nationals = audit.mapped.filter(pl.col("iso_code") == country).select(
+        pl.col(ROW).alias("row"), name.alias("file"), "line", "fiscal_year"
+    )
+    found = (
+        audit.record_rows.drop("file")
+        .join(nationals, on="row")
+        .select(
+            "file",
+            "line",
+            "fiscal_year",
+            pl.col(AT).dt.convert_time_zone(ice.EASTERN).dt.date().alias("apprehension"),
+            "finding",
+            "status",
+        )
+        .sort("file", "line", "finding")
+    )
+    counts = (
+        found.group_by("finding", "fiscal_year", "status", "file")
+        .agg(
+            pl.len().alias("rows"),
+            pl.col("line").min().alias("first_line"),
+            pl.col("line").max().alias("last_line"),
+        )
+        .sort("finding", "fiscal_year", "status")
+    )
+    kinds = pl.DataFrame(
+        [
+            {"finding": kind.code, "citations": citations_text(kind.citations)}
+            for kind in ice.record_findings()
+        ]
+    )
+    files = pl.DataFrame(
+        [{k: r[k] for k in ("file", "sha256", "layout", "title", "rows")} for r in audit.releases]
+    ).with_columns(pl.col("file").str.extract(r"([^/\\]+)$"))
+    return Consulate(found, counts, kinds, files, country)
+
+
+def consulate_counts(found: Consulate, lang: str) -> list[dict[str, str]]:
+    """The counts by finding, fiscal year and status in ``lang``, each with its source rows."""
+    words = CONSULATE_WORDS[lang]
+    return [
+        {
+            "finding": FINDING_LABELS[row["finding"]][lang],
+            "fiscal_year": "" if row["fiscal_year"] is None else str(row["fiscal_year"]),
+            "status": STATUS_LABELS[row["status"]][lang],
+            "actions": f"{row['rows']:,}",
+            "source": words["lines"].format(
+                file=row["file"], rows=row["rows"], first=row["first_line"], last=row["last_line"]
+            ),
+        }
+        for row in found.counts.iter_rows(named=True)
+    ]
+
+
+def consulate_findings(found: Consulate, lang: str) -> list[dict[str, str]]:
+    """Every kind of record finding in ``lang``: how many actions on these nationals it
+    concerns (or that none do) and the law it cites."""
+    totals = dict(found.counts.group_by("finding").agg(pl.col("rows").sum()).iter_rows())
+    return [
+        {
+            "finding": FINDING_LABELS[row["finding"]][lang],
+            "actions": f"{totals[row['finding']]:,}"
+            if row["finding"] in totals
+            else CONSULATE_WORDS[lang]["none"],
+            "citations": row["citations"],
+        }
+        for row in found.findings.iter_rows(named=True)
+    ]

@@ -13,6 +13,7 @@ import polars as pl
 from cruce import __version__
 from cruce.simulation import hiring
 from cruce.simulation.data import Evidence
+from cruce.simulation.figures import source_line
 from cruce.simulation.montecarlo import bands, summary
 from cruce.simulation.parameters import parameters
 from cruce.simulation.pipeline import Prepared
@@ -34,6 +35,17 @@ DASHED = {
     "detention_population": "detention_capacity",
     "headcount_border_patrol": "target_border_patrol",
     "headcount_ice": "target_ice",
+}
+# Each panel's y-axis: what is counted and its unit (the x-axis is always the month).
+UNITS = {
+    "returns_to_mexico_non_mexican": "persons a month",
+    "court_backlog": "cases pending (end of month)",
+    "median_wait_months": "months",
+    "detention_population": "persons detained (month average)",
+    "removals": "removals a month",
+    "headcount_border_patrol": "agents on board",
+    "headcount_ice": "officers on board",
+    "interior_arrests": "arrests a month",
 }
 COLOURS = ("#b3261e", "#1f5fa8", "#2e7d32", "#8e24aa")
 
@@ -118,6 +130,18 @@ def hiring_figure(runs: list[SimulationRun]):
 
 
 def chart_html(runs: list[SimulationRun]) -> str:
+    """The run's chart as a page (plotly.js embedded), without Plotly's toolbar."""
+    figure = chart_figure(runs)
+    return figure.to_html(
+        include_plotlyjs=True,
+        full_html=True,
+        config={"displayModeBar": False},
+        default_width=figure.layout.width,
+        default_height=figure.layout.height,
+    )
+
+
+def chart_figure(runs: list[SimulationRun]):
     """Each panel: the median per month and its 5–95% band, one colour per scenario."""
     from plotly.subplots import make_subplots
 
@@ -131,15 +155,33 @@ def chart_html(runs: list[SimulationRun]) -> str:
             _band(figure, table, metric, run.scenario.name, colour, row, col, first=p == 0)
             if metric in DASHED:
                 _band(figure, table, DASHED[metric], None, colour, row, col, dash="dash")
+    for p, (metric, _) in enumerate(PANELS):
+        row, col = p // 2 + 1, p % 2 + 1
+        figure.update_yaxes(title_text=UNITS[metric], tickformat="~s", row=row, col=col)
+        figure.update_xaxes(title_text="month", row=row, col=col)
+    height = 350 * rows + 160
     figure.update_layout(
         title="Cruce simulation: median and 5–95% band over replicates "
         f"({', '.join(r.scenario.name for r in runs)})",
         template="plotly_white",
         width=1200,
-        height=350 * rows + 50,
-        legend={"orientation": "h", "y": -0.06},
+        height=height,
+        legend={"orientation": "h", "y": -62 / height, "yanchor": "top"},
+        margin={"b": 140},
     )
-    return figure.to_html(include_plotlyjs=True, full_html=True)
+    return source_line(figure, source_text(runs), -92 / height)
+
+
+def source_text(runs: list[SimulationRun]) -> str:
+    """Where a run's chart comes from: the model, its scenarios and replicates, and the data
+    rows it read (listed in each run's provenance)."""
+    names = ", ".join(
+        f"{r.scenario.name} ({r.results.shape[0]} replicates, seed {r.scenario.seed})" for r in runs
+    )
+    return (
+        f"Source: Cruce {__version__} simulation of {names}.<br>Every data row read is in the "
+        "run's provenance (cruce.duckdb; src/cruce/data/SOURCES.md); method: docs/methods.md"
+    )
 
 
 def _band(figure, table, metric, name, colour, row, col, first=False, dash=None) -> None:

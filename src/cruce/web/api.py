@@ -570,6 +570,24 @@ def mexico_page(request: Request, lang: str | None = None) -> str:
     return mexico.page(lang=screener.language(lang, request.headers.get("accept-language")))
 
 
+@app.get("/mexico/consulate-rows.csv")
+def mexico_consulate_rows() -> Response:
+    """Every row of ICE's releases behind the /mexico page's consulate counts: file, line, fiscal
+    year, apprehension date, finding and status (once the page's runs are computed)."""
+    from cruce.web import mexico
+
+    data = mexico.ice_rows_csv()
+    if data is None:
+        raise Problem(
+            404,
+            "No consulate audit",
+            "the /mexico page has no ICE audit yet: the server was given no release files "
+            "(cruce serve --ice FILE), or the page's runs are still being computed",
+        )
+    disposition = 'attachment; filename="consulate-rows.csv"'
+    return Response(data, media_type="text/csv", headers={"Content-Disposition": disposition})
+
+
 @app.get("/timeline", response_class=HTMLResponse)
 def timeline_view() -> str:
     """The regimes 2014–2026 and every dated row, with sources."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cruce.population.synthetic import SETTABLE, Assumptions
-from cruce.simulation.report import COLOURS, DASHED, PANELS
+from cruce.simulation.report import COLOURS, DASHED, PANELS, UNITS
 from cruce.simulation.scenario import shipped_scenarios
 from cruce.web.render import render
 
@@ -30,7 +30,7 @@ def assumption_controls() -> list[dict[str, object]]:
 
 
 def page() -> str:
-    panels = [[m, t, DASHED.get(m)] for m, t in PANELS]
+    panels = [[m, t, DASHED.get(m), UNITS[m]] for m, t in PANELS]
     return render(
         "dashboard.html",
         scenarios=shipped_scenarios(),

@@ -1,14 +1,20 @@
 """The page ``/mexico``: Mexico's side in one place (``cruce.simulation.mexico``), in English and
 Spanish — non-Mexicans returned to Mexico by month and nationality, as applied, as the 2017
 guidance directed (its range) and from 2025, with bands and the published points; and Mexican
-nationals exposed to expedited removal by regime. Every number carries its source row and the
-data behind every chart downloads as CSV. Charts are Plotly figures drawn by ``charts.js``."""
+nationals exposed to expedited removal by regime; and the consulate's audit summary, what the
+audit of ICE's own FOIA releases finds for Mexican nationals, when the server is given the release
+files (``cruce serve --ice FILE``; the releases are not shipped). Every number carries its source
+row and the data behind every chart downloads as CSV. Charts are Plotly figures drawn by
+``charts.js``."""
 
 from __future__ import annotations
 
 import base64
 import io
+import os
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -16,6 +22,7 @@ import polars as pl
 
 from cruce.simulation import mexico as mx
 from cruce.tables.export import write_csv
+from cruce.tables.reader import TableError
 from cruce.web.render import render
 
 # Replicates a run on this page: the runs are computed once per process and kept.
@@ -63,6 +70,10 @@ WORDS: dict[str, dict[str, str]] = {
         "misses the published series), not a forecast.",
         "rows_of": "every data row the run read (CSV)",
         "waiting": "The runs are being computed (about a minute, once); this page reloads itself.",
+        "no_ice": "No ICE release files were given to this server: start it with "
+        "cruce serve --ice FILE (the ERO FOIA releases, docs/audit.md#ice-releases) to add the "
+        "audit.",
+        "every_row": "every row behind these counts, with its file and line (CSV)",
     },
     "es": {
         "title": "El lado de México",
@@ -100,6 +111,10 @@ WORDS: dict[str, dict[str, str]] = {
         "rows_of": "cada fila de datos que leyó el escenario (CSV)",
         "waiting": "Se están calculando los escenarios (cerca de un minuto, una sola vez); esta "
         "página se recarga sola.",
+        "no_ice": "A este servidor no se le dieron archivos de entregas del ICE: inícielo con "
+        "cruce serve --ice ARCHIVO (las entregas del ERO por FOIA, docs/audit.md#ice-releases) "
+        "para añadir la auditoría.",
+        "every_row": "cada fila detrás de estas cifras, con su archivo y su línea (CSV)",
     },
 }
 WINDOW_WORDS = {"es": {"whole run": "todo el periodo", "Part H": "Parte H"}}
@@ -222,9 +237,40 @@ def _chart(figure: go.Figure, data: pl.DataFrame, name: str, lang: str) -> dict[
     }
 
 
+ICE_RELEASES = "CRUCE_ICE_RELEASES"
+"""The environment variable naming the ICE release files (or folders) the page audits, separated
+by the path separator; ``cruce serve --ice`` sets it."""
+
+
+def ice_paths() -> tuple[Path, ...]:
+    """The release files (or folders) this server was given, if any."""
+    named = os.environ.get(ICE_RELEASES, "")
+    return tuple(Path(part) for part in named.split(os.pathsep) if part)
+
+
+@dataclass(frozen=True)
+class Runs:
+    """What the page shows, computed once: the runs, the exposure, and the consulate's audit
+    (None when no release files were given; its reading error, naming the file, if any)."""
+
+    side: mx.Side
+    exposed: pl.DataFrame
+    consulate: mx.Consulate | None
+    ice_error: str | None = None
+
+
+def _audit(paths: tuple[Path, ...]) -> tuple[mx.Consulate | None, str | None]:
+    if not paths:
+        return None, None
+    try:
+        return mx.consulate(paths), None
+    except TableError as error:  # the page says which file, and the rest of it still shows
+        return None, str(error)
+
+
 # The runs take about a minute; they are computed once, in the background, and the page asks
 # the reader to wait (it reloads itself) until they are ready rather than holding the request.
-_READY: dict[int, tuple[mx.Side, pl.DataFrame]] = {}
+_READY: dict[int, Runs] = {}
 _STARTED: set[int] = set()
 _LOCK = threading.Lock()
 
@@ -234,12 +280,13 @@ _FAILED: dict[int, BaseException] = {}
 
 def _compute(replicates: int) -> None:
     try:
-        _READY[replicates] = (mx.side(replicates), mx.mexicans_exposed())
+        consulate, error = _audit(ice_paths())
+        _READY[replicates] = Runs(mx.side(replicates), mx.mexicans_exposed(), consulate, error)
     except Exception as error:  # kept for the next request to raise, not lost in the thread
         _FAILED[replicates] = error
 
 
-def runs() -> tuple[mx.Side, pl.DataFrame] | None:
+def runs() -> Runs | None:
     """The page's runs if they are computed; else start computing them and say not yet."""
     with _LOCK:
         if REPLICATES in _FAILED:
@@ -252,13 +299,84 @@ def runs() -> tuple[mx.Side, pl.DataFrame] | None:
     return None
 
 
+def ice_rows_csv() -> bytes | None:
+    """Every row behind the consulate's counts (file, line, ...) as CSV, once computed."""
+    found = _READY.get(REPLICATES)
+    if found is None or found.consulate is None:
+        return None
+    buffer = io.BytesIO()
+    write_csv(found.consulate.rows, buffer)
+    return buffer.getvalue()
+
+
+def consulate_figure(found: mx.Consulate, lang: str) -> go.Figure:
+    """The actions the audit faults (not permitted, needs review) by fiscal year, one bar per
+    finding and status, with the files the counts come from."""
+    words = mx.CONSULATE_WORDS[lang]
+    faulted = found.counts.filter(pl.col("status") != "CLEARED")
+    bars = faulted.group_by("finding", "status", "fiscal_year").agg(pl.col("rows").sum())
+    figure = go.Figure()
+    for (finding, status), part in bars.group_by("finding", "status", maintain_order=True):
+        part = part.sort("fiscal_year")
+        figure.add_trace(
+            go.Bar(
+                x=[str(y) for y in part["fiscal_year"]],
+                y=part["rows"],
+                name=f"{mx.FINDING_LABELS[str(finding)][lang]}: "
+                f"{mx.STATUS_LABELS[str(status)][lang]}",
+            )
+        )
+    files = ", ".join(sorted(set(faulted["file"]))) or "—"
+    figure.update_layout(
+        title=words["chart"],
+        barmode="group",
+        height=480,
+        xaxis={"title": words["year_axis"], "type": "category"},
+        yaxis={"title": words["actions_axis"], "tickformat": ",d"},
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 70, "r": 20, "t": 60, "b": 140},
+        showlegend=True,
+        annotations=[
+            {
+                "text": words["source_line"].format(files=files),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.55,
+                "showarrow": False,
+                "xanchor": "left",
+                "font": {"size": 11},
+            }
+        ],
+    )
+    return figure
+
+
+def _consulate(found: Runs, lang: str) -> dict[str, Any]:
+    """The consulate section's context: its counts, findings, chart and files (or why not)."""
+    if found.consulate is None:
+        words = mx.CONSULATE_WORDS[lang]
+        why = words["unreadable"].format(error=found.ice_error) if found.ice_error else None
+        return {"shown": False, "why": why or WORDS[lang]["no_ice"]}
+    consulate = found.consulate
+    return {
+        "shown": True,
+        "counts": mx.consulate_counts(consulate, lang),
+        "findings": mx.consulate_findings(consulate, lang),
+        "chart": _chart(
+            consulate_figure(consulate, lang), consulate.counts, "consulate-findings", lang
+        ),
+        "files": consulate.files.iter_rows(named=True),
+    }
+
+
 def page(lang: str = "en") -> str:
     """The page in ``lang`` (en or es), or a page that waits for the runs."""
     words = WORDS[lang]
     found = runs()
     if found is None:
         return render("mexico.html", lang=lang, t=words, waiting=True)
-    side, exposed = found
+    side, exposed = found.side, found.exposed
     ends = mx.the_range(side)
     applied = side.totals.filter((pl.col("run") == "as_applied") & (pl.col("window") == "MPP 1.0"))
     total = side.published.filter(pl.col("what") == "cumulative_enrolled").row(0, named=True)
@@ -322,4 +440,6 @@ def page(lang: str = "en") -> str:
         regimes=regimes,
         replicates=side.replicates,
         published_csv=csv_link(side.published, "published.csv"),
+        consulate=_consulate(found, lang),
+        c=mx.CONSULATE_WORDS[lang],
     )

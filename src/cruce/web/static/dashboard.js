@@ -47,7 +47,10 @@ function drawCharts(jobs) {
     charts.appendChild(div);
     return div;
   });
-  panels.forEach(([metric, title, dashed], p) => {
+  const source = 'Source: Cruce simulation of ' + jobs.map(job => job.scenario + ' (' +
+    job.progress.replicates + ' replicates, seed ' + job.seed + ')').join(', ') +
+    '; data: the shipped tables, src/cruce/data/SOURCES.md; method: docs/methods.md';
+  panels.forEach(([metric, title, dashed, unit], p) => {
     const traces = [];
     jobs.forEach((job, i) => {
       const colour = colours[i];
@@ -65,10 +68,14 @@ function drawCharts(jobs) {
           ' (' + name.replaceAll('_', ' ') + ')' : ''), line: {color: colour, dash: dash}});
       });
     });
-    Plotly.newPlot(cells[p], traces, {title: {text: title, font: {size: 14}}, height: 300,
-      margin: {t: 40, l: 60, r: 10, b: 40}, showlegend: false, template: 'plotly_white'},
+    Plotly.newPlot(cells[p], traces, {title: {text: title, font: {size: 14}}, height: 420,
+      margin: {t: 40, l: 70, r: 10, b: 130}, template: 'plotly_white',
+      xaxis: {title: {text: 'month'}}, yaxis: {title: {text: unit}, tickformat: '~s'},
+      showlegend: true, legend: {orientation: 'h', y: -0.25, yanchor: 'top', font: {size: 10}}},
       {displaylogo: false, responsive: true});
   });
+  // One source line under the panels, which all come from the same runs.
+  charts.appendChild(element('p', source, {class: 'source', id: 'charts-source'}));
 }
 
 function drawSummary(jobs) {
