@@ -3,6 +3,8 @@ resolves, every dated row too, and every source in the registry is well formed."
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import law_conditions
 from cruce.engine.logic import (
     Blocked,
@@ -13,9 +15,10 @@ from cruce.engine.logic import (
     Is,
     IsIn,
     Known,
+    Not,
     Unsettled,
 )
-from cruce.facts.case import FACT_KINDS
+from cruce.facts.case import FACT_KINDS, fact
 from cruce.law import QUESTIONS
 from cruce.law.citations import registry, resolve
 
@@ -72,3 +75,16 @@ def test_every_leaf_is_a_known_kind_that_reads_case_facts() -> None:
     for leaf in leaves:
         assert isinstance(leaf, LEAF_KINDS), f"{type(leaf).__name__}: {leaf.label}"
         assert leaf.facts() <= set(FACT_KINDS), leaf.label
+
+
+def test_every_negation_reads_as_words() -> None:
+    """A reason reads "not <something>", never a bare "not " (an unlabelled part)."""
+    negations = [node for node in law_conditions() if isinstance(node, Not)]
+    assert negations
+    assert [node.label for node in negations if not node.label.removeprefix("not ").strip()] == []
+
+
+def test_a_negation_of_an_unlabelled_condition_needs_a_label() -> None:
+    with pytest.raises(ValueError, match="needs its own label"):
+        Not(fact("entry_mode").is_in(["AIR_AT_POE"]))
+    assert Not(fact("entry_mode").is_in(["AIR_AT_POE"]), label="not by air").label == "not by air"

@@ -25,7 +25,7 @@ from cruce.facts.countries import PATH as COUNTRIES
 from cruce.facts.countries import country_names
 from cruce.facts.questions import LANGUAGES, QuestionError, _question, questions
 from cruce.web.api import app
-from cruce.web.screener import CONFIDENCE_ES
+from cruce.web.screener import CONFIDENCE_ES, WORDS
 
 client = TestClient(app)
 
@@ -272,3 +272,21 @@ def test_spanish_cards_tag_their_citations_in_spanish() -> None:
     cards = page.split('class="cards"')[1].split("<h2")[0]
     assert "[confirmado]" in cards and "[confirmed]" not in cards
     assert set(CONFIDENCE_ES) == {c.value for c in Confidence}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("who", list(PEOPLE))
+def test_changes_and_the_comparison_say_outcomes_in_words(who: str, lang: str) -> None:
+    """Each "what would change it" entry and each regime's answer leads with the outcome's
+    sentence in the page's language; the code only follows, set aside."""
+    from cruce.decide import spanish
+    from cruce.law import QUESTIONS
+
+    page, _ = walk(PEOPLE[who], lang)
+    texts = {b.outcome.text for d in QUESTIONS.values() for b in (*d.branches, d.otherwise)}
+    words = {t: (spanish.text(t) if lang == "es" else t) or t for t in texts}
+    sentences = {w[:1].upper() + w[1:] for w in words.values()} | {WORDS["undecided"][lang]}
+    entries = re.findall(r"<li>[^<]*→ ([^<]+?) <span class=\"code-aside\"", page)
+    answers = re.findall(r"<li>[^<:→]+: ([^<]+?) <span class=\"code-aside\"", page)
+    assert answers, "the comparison shows every regime's answers"
+    assert [html.unescape(s) for s in entries + answers if html.unescape(s) not in sentences] == []

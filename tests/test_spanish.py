@@ -24,7 +24,7 @@ def _untranslated(case) -> list[str]:
     missing = []
     for result in _explanations(case):
         decided = not (result.depends_on or result.unsettled)  # else no sentence is shown
-        if decided and spanish.outcome(result) is None:
+        if decided and spanish.text(result.text) is None:
             missing.append(result.text)
         missing += [q for q in result.unsettled if spanish.open_question(q) is None]
         missing += [r.text for r in result.reasons if r.text and spanish.reason(r) is None]

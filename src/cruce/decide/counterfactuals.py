@@ -75,9 +75,13 @@ class Change:
 
 @dataclass(frozen=True)
 class Counterfactual:
+    """A change and the outcome it leads to: its code and its plain sentence ("" when the
+    changed case is still undecided)."""
+
     question: str
     change: Change
     outcome: str
+    text: str = ""
 
 
 def _value_text(value: Any) -> str:
@@ -207,11 +211,14 @@ def _after_the_facts(case: Case, at: dt.datetime) -> bool:
     )
 
 
-def _outcome(decision: Decision, case: Case, at: dt.datetime, timeline: Timeline) -> str:
+def _outcome(
+    decision: Decision, case: Case, at: dt.datetime, timeline: Timeline
+) -> tuple[str, str]:
+    """The outcome's code and sentence (no sentence while it is undecided)."""
     trace = decision.explain(case.facts(), LawAt(at, timeline))
     if trace.outcome is not None:
-        return trace.outcome.code
-    return "LEGAL_UNCERTAIN" if trace.unsettled else "DEPENDS_ON"
+        return trace.outcome.code, trace.outcome.text
+    return ("LEGAL_UNCERTAIN" if trace.unsettled else "DEPENDS_ON"), ""
 
 
 def what_would_change(
@@ -221,7 +228,7 @@ def what_would_change(
     decision = QUESTIONS[question]
     law = LawAt(at, timeline)
     facts = case.facts()
-    before = _outcome(decision, case, at, timeline)
+    before, _ = _outcome(decision, case, at, timeline)
     candidates: dict[tuple, Change] = {}
     for leaf in _leaves(decision):
         label = leaf.explain(facts, law).label
@@ -232,8 +239,8 @@ def what_would_change(
         changed = _apply(case, change) if change.facts else case
         if changed is None or (change.at and not _after_the_facts(changed, change.at)):
             return None
-        outcome = _outcome(decision, changed, change.at or at, timeline)
-        return Counterfactual(question, change, outcome) if outcome != before else None
+        outcome, text = _outcome(decision, changed, change.at or at, timeline)
+        return Counterfactual(question, change, outcome, text) if outcome != before else None
 
     found = [c for c in map(flips, candidates.values()) if c is not None]
     if not found:

@@ -291,6 +291,7 @@ def _counterfactual_json(counterfactual: Counterfactual) -> dict[str, Any]:
         "description": change.describe(),
         "because": change.why,
         "outcome": counterfactual.outcome,
+        "outcome_text": counterfactual.text,
     }
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from cruce.decide.determination import OutcomeResult, Reason
+from cruce.decide.determination import Reason
 from cruce.engine.logic import (
     All,
     Any,
@@ -104,11 +104,6 @@ def reason(line: Reason) -> str | None:
     branch = line.text.removesuffix(f": {line.trace.label}").removeprefix("not ")
     parts = text(branch), _trace(line.trace)
     return None if None in parts else f"no {parts[0]}: {parts[1]}"
-
-
-def outcome(result: OutcomeResult) -> str | None:
-    """The outcome's sentence in Spanish."""
-    return text(result.text)
 
 
 def _trace(trace: Trace) -> str | None:

@@ -854,6 +854,9 @@ class Not(Condition):
     """The part does not hold (unknown stays unknown)."""
 
     def __init__(self, part: Condition, label: str = "", citations: Sequence[Cite] = ()):
+        if not (label or part.label):
+            # Otherwise the explanation would read just "not ".
+            raise ValueError("Not() of an unlabelled condition needs its own label")
         self.part = part
         self.label = label or f"not {part.label}"
         self.citations = tuple(citations) or part.citations

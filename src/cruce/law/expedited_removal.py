@@ -196,7 +196,10 @@ er_for_arriving_aliens = Default(
 counts_as_paroled = Any(
     All(
         Is(fact("parole_granted")),
-        Not(fact("parole_basis").is_in(["PAROLE_PLUS_ATD_AFTER_EWI"])),
+        Not(
+            fact("parole_basis").is_in(["PAROLE_PLUS_ATD_AFTER_EWI"]),
+            label="not released on parole after entering without inspection",
+        ),
         label="paroled into the US",
     ),
     All(

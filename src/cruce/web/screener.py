@@ -268,11 +268,7 @@ def _cards(determination: Determination, lang: str) -> list[dict[str, Any]]:
         undecided = bool(result.depends_on or result.unsettled)
         reasons = [r for r in result.reasons if r.depth <= 1 and r.text]
         reasons.sort(key=lambda r: r.holds is not True)  # the reasons that held decided it
-        # The outcome's own words already say what DHS may, must or must not do.
-        sentence = _said(result.text, spanish.outcome(result), lang)
-        sentence = sentence[:1].upper() + sentence[1:]
-        if undecided:
-            sentence = WORDS["undecided"][lang]
+        sentence = _sentence(result.text if not undecided else "", lang)
         cards.append(
             {
                 "title": QUESTION_TITLES.get(result.question, {}).get(lang, result.question),
@@ -289,7 +285,7 @@ def _cards(determination: Determination, lang: str) -> list[dict[str, Any]]:
                 "unknown": [_fact_words(f, lang) for f in result.depends_on]
                 + [_said(q, spanish.open_question(q), lang) for q in result.unsettled],
                 "would": [
-                    (_change_words(c.change, lang), c.outcome)
+                    (_change_words(c.change, lang), _sentence(c.text, lang), c.outcome)
                     for c in sorted(changes.get(result.question, []), key=lambda c: _rank(c.change))
                 ],
             }
@@ -311,6 +307,15 @@ def _cited(citation: Any, lang: str) -> dict[str, str]:
         for english, words in CONFIDENCE_ES.items():
             shown["tag"] = shown["tag"].replace(f"[{english}]", f"[{words}]")
     return shown
+
+
+def _sentence(outcome_text: str, lang: str) -> str:
+    """An outcome as a sentence: its own words already say what DHS may, must or must not do
+    (no words: still undecided)."""
+    if not outcome_text:
+        return WORDS["undecided"][lang]
+    said = _said(outcome_text, spanish.text(outcome_text), lang)
+    return said[:1].upper() + said[1:]
 
 
 def _said(english: str, spanish_words: str | None, lang: str) -> str:
@@ -337,6 +342,7 @@ def _comparison(periods: list[Determination], lang: str) -> list[dict[str, Any]]
             "outcomes": [
                 {
                     "title": QUESTION_TITLES.get(o.question, {}).get(lang, o.question),
+                    "sentence": _sentence("" if o.depends_on or o.unsettled else o.text, lang),
                     "code": o.outcome,
                     "modality": o.modality,
                     "unknown": [_fact_words(f, lang) for f in o.depends_on],
