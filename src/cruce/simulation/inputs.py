@@ -46,14 +46,18 @@ def _southwest(component: str) -> Series:
 
 
 def _by_nationality(country: str) -> Series:
-    """Full nationality breakdowns: FY2017, and the first half of FY2016."""
+    """Nationality breakdowns: FY2017, the first half of FY2016 (both full), and FY2019 (Mexico
+    and Guatemala only: a country it lacks reads the nearest year that has it)."""
     return yearly(
         "swb_usbp_apprehensions_by_nationality",
         f"southwest border apprehensions, {country}",
-        lambda r: r["country"] == country and r["period"] in ("FY2017", _FY2016_HALF),
+        lambda r: r["country"] == country and r["period"] in (*_FULL_YEARS, _FY2016_HALF),
         lambda r: r["apprehensions"],
-        year=lambda r: 2017 if r["period"] == "FY2017" else 2016,
+        year=lambda r: 2016 if r["period"] == _FY2016_HALF else int(r["period"][2:]),
     )
+
+
+_FULL_YEARS = ("FY2017", "FY2019")
 
 
 _FY2016_HALF = "2016 first six months (as reported Jul 2016)"
@@ -258,12 +262,18 @@ def composition(year: int, evidence: Evidence) -> np.ndarray:
 
 
 def beds(year: int, evidence: Evidence) -> float:
-    """Funded detention beds: the appropriation's bed figure, else its funded ADP, else the
-    statutory bed mandate, from the nearest year that has one."""
-    for series in TABLES.FUNDED_BEDS.values():
-        if year in series.by_year:
-            return series.at(year, evidence)
-    return TABLES.FUNDED_BEDS["funded_beds"].at(year, evidence)
+    """Funded detention beds in force in the fiscal year: the latest appropriation's figure at
+    or before it — its bed figure, else its funded ADP, else the statutory bed mandate — since an
+    appropriation or a mandate holds until the next one changes it (before the first, the
+    first)."""
+    figures: dict[int, Any] = {}
+    for series in reversed(TABLES.FUNDED_BEDS.values()):  # the bed figure wins a shared year
+        figures.update(series.by_year)
+    earlier = [y for y in figures if y <= year]
+    in_force = max(earlier) if earlier else min(figures)
+    if in_force != year:
+        evidence.stand_ins.add(f"ICE funded beds: FY{year} read from FY{in_force}, in force")
+    return evidence.use(figures[in_force])
 
 
 def judges_on(day: dt.date, evidence: Evidence) -> float:

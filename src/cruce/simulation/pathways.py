@@ -264,14 +264,15 @@ def _axis(values: np.ndarray | float, axis: int) -> np.ndarray:
 def pathway_shares(
     law: BorderLaw,
     shares: Shares,
-    expedited_use: float,
+    expedited_use: np.ndarray | float,
     return_uptake: np.ndarray | float,
     returns: np.ndarray,
 ) -> np.ndarray:
     """Shares of each month's encounters of each group and nationality by pathway: array
     month × group (single adult, family unit, uac) × nationality × PATHWAYS. ``returns`` says,
     per grid cell, whether a return to Mexico is open (see ``returnable``); ``return_uptake``
-    is the share of those returned (one value, or one a month)."""
+    is the share of those returned (one value, or one a month), and so is ``expedited_use``."""
+    expedited_use = np.asarray(expedited_use, dtype=float).reshape(-1, *([1] * len(AXES)))
     weight = (
         _axis(shares.at_port, 3)
         * _axis(shares.fear, 4)
