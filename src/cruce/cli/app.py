@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -657,10 +659,7 @@ def simulate(
     ),
 ) -> None:
     """Run the enforcement pipeline for a scenario (or two, side by side) with uncertainty."""
-    from cruce.simulation import montecarlo as mc
-    from cruce.simulation.inputs import MissingInput
     from cruce.simulation.report import (
-        SimulationRun,
         chart_figure,
         comparison,
         hiring_comparison,
@@ -678,32 +677,63 @@ def simulate(
         _fail(str(error))
     overrides = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
     loaded = [s.model_copy(update=overrides) for s in loaded]
-    runs = []
-    with (
-        progress_display(errors) as progress,
-        mc.dask_client(workers, scheduler) as client,
-    ):
-        for scenario in loaded:
-            task = progress.add_task(f"{scenario.name}: rules", total=scenario.replicates + 1)
-            try:
-                prepared, evidence = mc.prepare(scenario)
-            except MissingInput as error:
-                _fail(f"{scenario.name}: {error}")
-            progress.update(task, advance=1, description=f"{scenario.name}: replicates")
-            results = mc.run_replicates(
-                prepared, scenario, client, lambda n, t=task: progress.update(t, advance=n)
-            )
-            runs.append(SimulationRun(scenario, prepared, evidence, results))
     where = scheduler or (f"LocalCluster({workers} workers)" if workers else "in process")
-    run_ids = write(runs, out, where)
-    _write_figure(chart_figure(runs), out / "simulation.html", out / "simulation.png")
-    _write_figure(hiring_figure(runs), out / "hiring.html", out / "hiring.png")
+    with progress_display(errors) as progress:
+        runs = _simulate_all(loaded, workers, scheduler, progress)
+        task = progress.add_task("writing tables, charts and store", total=2)
+        run_ids = write(runs, out, where)
+        progress.update(task, advance=1, description="drawing the charts")
+        with ThreadPoolExecutor(2) as pool:  # two Chromiums, one a core
+            drawn = [
+                pool.submit(
+                    _write_figure,
+                    chart_figure(runs),
+                    out / "simulation.html",
+                    out / "simulation.png",
+                ),
+                pool.submit(
+                    _write_figure, hiring_figure(runs), out / "hiring.html", out / "hiring.png"
+                ),
+            ]
+            for future in drawn:
+                future.result()
+        progress.update(task, advance=1)
     _print_simulation(comparison(runs), run_ids, out)
     _print_hiring(hiring_comparison(runs), hiring_differences(runs), out)
 
 
+def _simulate_all(scenarios, workers: int, scheduler: str | None, progress) -> list:
+    """Each scenario's prepared inputs and replicates, overlapped: the Dask cluster starts
+    while the first scenario is prepared, and each scenario's replicates run while the next
+    one is prepared (the numbers do not depend on it: each replicate owns its random stream)."""
+    from cruce.simulation import montecarlo as mc
+    from cruce.simulation.inputs import MissingInput
+    from cruce.simulation.report import SimulationRun
+
+    with ExitStack() as stack, ThreadPoolExecutor() as pool:
+        starting = pool.submit(stack.enter_context, mc.dask_client(workers, scheduler))
+        pending = []
+        for scenario in scenarios:
+            task = progress.add_task(f"{scenario.name}: rules", total=scenario.replicates + 1)
+            try:
+                prepared, evidence = mc.prepare_cached(scenario)
+            except MissingInput as error:
+                pool.shutdown(cancel_futures=True)
+                _fail(f"{scenario.name}: {error}")
+            progress.update(task, advance=1, description=f"{scenario.name}: replicates")
+            done = pool.submit(
+                mc.run_replicates,
+                prepared,
+                scenario,
+                starting.result(),
+                lambda n, t=task: progress.update(t, advance=n),
+            )
+            pending.append((scenario, prepared, evidence, done))
+        return [SimulationRun(s, p, e, done.result()) for s, p, e, done in pending]
+
+
 def _print_simulation(table, run_ids: dict[str, str], out: Path) -> None:
-    view = Table(title="Simulation: median [5% – 95%] over replicates")
+    view = Table(title="Simulation: median (5%–95%) over replicates")
     for column in table.columns:
         view.add_column(column.replace("_", " "))
     for row in table.iter_rows():
