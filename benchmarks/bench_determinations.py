@@ -24,8 +24,6 @@ import datetime as dt
 import enum
 import gc
 import json
-import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -39,6 +37,7 @@ from typing import Any, get_args
 
 import polars as pl
 
+from _common import environment as shared_environment
 from _common import print_checks, save
 from cruce.decide.determination import determine, determine_frame
 from cruce.engine.logic import EASTERN
@@ -513,14 +512,8 @@ def instant_of(day: str) -> dt.datetime:
 
 
 def environment() -> dict[str, Any]:
-    return {
-        "cpu_count": os.cpu_count(),
-        "polars_threads": pl.thread_pool_size(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "polars": pl.__version__,
-        "numpy": np.__version__,
-    }
+    """The shared machine record (with its load), and NumPy's version."""
+    return {**shared_environment(), "numpy": np.__version__}
 
 
 def budgets(latencies: list[Latency], frames: list[FrameRun]) -> list[dict[str, Any]]:
