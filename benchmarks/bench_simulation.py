@@ -153,7 +153,8 @@ def reduced(
     prepared: Prepared, draw: dict[str, float], scale: float
 ) -> tuple[Prepared, dict[str, float]]:
     """The whole system times ``scale``: encounters, beds, judges, backlog, detained at the
-    start, arrest rate."""
+    start, arrest rate, and the draws that are counts (removal capacity, CBP One appointments,
+    the return ports' capacities)."""
     inputs = prepared.inputs
     small = dataclasses.replace(
         inputs,
@@ -169,8 +170,18 @@ def reduced(
             inputs=small,
             arrests_per_officer_month=prepared.arrests_per_officer_month * scale,
         ),
-        draw | {"judges_added_per_year": draw["judges_added_per_year"] * scale},
+        draw | {name: draw[name] * scale for name in SCALED_DRAWS},
     )
+
+
+# Parameters that are counts of the whole system (the rest are shares and rates).
+SCALED_DRAWS = (
+    "judges_added_per_year",
+    "ice_removal_capacity_year",
+    "cbp_one_appointments_per_day",
+    "mpp_site_capacity",
+    "mpp_site_capacity_before_agreement",
+)
 
 
 def replicate_draw(scenario: Scenario, index: int = 0) -> dict[str, float]:

@@ -4,34 +4,45 @@ SimPy (the peer of ``bench_simulation.py``; SimPy is a benchmark-only dependency
 Same inputs (a ``Prepared`` and one replicate's parameter ``draw``), same monthly structure,
 but every person is an entity with its own SimPy process and events:
 
-- **Encounters.** Each month, each group × nationality cell has a Poisson number of encounters
-  (mean: the month's encounters × the cell's share), each arriving at a uniform instant of the
-  month as its own process. The person is routed to a pathway with the probabilities
-  ``pipeline.pathway_probabilities`` gives for the cell that month (as ``pipeline.run`` uses them).
-- **Pathways.** Expedited removal and reinstatement: removed in the month; a share
-  (``border_removals_booked_by_ice``) is booked into an ICE bed first, the rest leave from CBP
-  custody.
-  Credible fear: held in an ICE bed if one is free; fear found (the month's rate) → the
-  non-detained docket, else removed. Notice to appear: ICE seeks to detain a share
-  (``detained_share_240``); if a bed is free the case goes on the detained docket, else the
-  person is released and the case goes on the non-detained docket. Return to Mexico: the MPP
-  docket. To HHS: the non-detained docket. Repatriated (Mexican children): leaves.
+- **Encounters.** Each month, each group × nationality cell has a Poisson number of people
+  processed under Title 8 (mean: ``pipeline.processed_at_border``, the month's encounters ×
+  the cell's share, less the Title 42 expulsions and the paroles at the ports), each arriving
+  at a uniform instant of the month as its own process, and routed to a pathway with the
+  probabilities ``pipeline.pathway_probabilities`` gives for the cell that month. Expulsions
+  count as encounters and leave; each person paroled at a port (a Poisson count a month) gets
+  a notice to appear.
+- **Pathways.** Expedited removal and reinstatement: CBP removes a Mexican across the land
+  border unless ICE books them in (``border_removals_booked_by_ice``); everyone else seeks an
+  ICE bed and is removed by ICE from it, or, with no bed free, is released with a notice to
+  appear. Credible fear: seeks a bed; fear found (the month's rate, lower under the Lawful
+  Pathways rule) → a notice to appear; not found → removed by ICE if held, else a notice.
+  Notice to appear: ICE seeks to detain a share (``detained_share_240``); held → the detained
+  docket, else a notice. Return to Mexico: the MPP docket. To HHS: a notice. Repatriated
+  (Mexican children): leaves.
+- **Notices to appear.** Each is filed with the court with probability ``nta_filed_share``,
+  after an exponential delay of mean ``nta_filing_lag_months``, on the non-detained docket.
 - **Interior arrests.** A Poisson number each month, ICE headcount (``workforce.headcount`` —
-  hiring is not per person) × arrests per officer × local cooperation; each arrestee is an
-  entity held in an ICE bed if one is free, removed by expedited removal where it is available
-  and used, else a case on the detained docket (non-detained if no bed was free).
+  hiring is not per person) × arrests per officer × local cooperation × the priority scheme's
+  factor; each arrestee seeks a bed; expedited removal where available and used, else an
+  earlier order (``interior_prior_order_share``): removed by ICE if held; else a case on the
+  detained docket (a notice if no bed was free).
+- **Removal.** ICE removes up to the month's removal capacity (``ice_removal_capacity_year``
+  / 12 × the pandemic's share, recovering after it, ``pipeline.removal_capacity_share``);
+  an order beyond it is not executed (an order of supervision).
 - **Detention.** A ``simpy.Container`` of beds. Admission takes a bed if the month's capacity
-  (funded beds × ``bed_occupancy_limit``) is not reached, else the person is released (the
-  overflow); the stay is exponential with the month's mean length of stay, then the bed is given
-  back.
+  (funded beds × ``bed_occupancy_limit``, × ``pandemic_detention_share`` in the pandemic) is not
+  reached, else the person is released (the overflow); the stay is exponential with the month's
+  mean length of stay, then the bed is given back.
 - **Immigration court.** One ``simpy.PriorityStore`` of hearings ordered by (docket, filing
   instant, filing number): detained before MPP before non-detained, each first in, first out.
   The court holds the month's capacity of hearings (judges × completions per judge), spread
   evenly over the month (a fractional slot carries over); each hearing completes the case that
-  is first in line. The pending cases at the start are entities on the non-detained docket,
-  their filing instants spread evenly over twice the average days pending. A completed case
-  draws its own outcome: in absentia (MPP and non-detained dockets, by rate), relief (by rate,
-  if present), else a removal order; orders on the detained docket are removals.
+  is first in line (while the pandemic postpones hearings, a slot past the detained docket is
+  held with probability ``pandemic_hearing_share``). The pending cases at the start are
+  entities on the non-detained docket, their filing instants spread evenly over twice the
+  average days pending. A completed case draws its own outcome: in absentia (MPP and
+  non-detained dockets, by rate), relief (by rate, if present), else a removal order; orders
+  on the detained docket go to ICE for removal.
 
 Outputs are monthly counts (``METRICS`` here; the same names and meanings as in
 ``pipeline.METRICS``). Stocks (``court_backlog``, ``detention_population``) are read at the end
@@ -53,7 +64,13 @@ import simpy
 
 from cruce.simulation.inputs import GROUPS, NATIONALITIES
 from cruce.simulation.pathways import PATHWAYS
-from cruce.simulation.pipeline import Prepared, pathway_probabilities
+from cruce.simulation.pipeline import (
+    Prepared,
+    fear_found_rate,
+    pathway_probabilities,
+    processed_at_border,
+    removal_capacity_share,
+)
 from cruce.simulation.workforce import REFERENCE_SANCTUARY_SHARE, cooperation, headcount
 
 METRICS = (
@@ -61,6 +78,7 @@ METRICS = (
     "returns_to_mexico_non_mexican",
     "interior_arrests",
     "removals",
+    "removal_orders_not_executed",
     "detention_population",
     "released_for_lack_of_beds",
     "court_receipts",
@@ -85,8 +103,8 @@ class Counts:
     def __post_init__(self) -> None:
         self.values = {name: [0.0] * self.months for name in METRICS}
 
-    def add(self, metric: str, month: int) -> None:
-        self.values[metric][month] += 1
+    def add(self, metric: str, month: int, value: float = 1.0) -> None:
+        self.values[metric][month] += value
 
     def array(self) -> dict[str, np.ndarray]:
         return {name: np.array(series) for name, series in self.values.items()}
@@ -112,13 +130,27 @@ class Pipeline:
         # Routing: the same pathway shares as pipeline.run, as cumulative probabilities.
         probabilities = pathway_probabilities(prepared, draw)
         self.cumulative = np.cumsum(probabilities, axis=-1).tolist()  # month × g × n × pathway
-        self.expected = (inputs.encounters[:, None, None] * inputs.composition).tolist()
+        processed, self.expelled, paroled = processed_at_border(prepared, draw)
+        self.expected = processed.tolist()
+        self.paroled = paroled.tolist()
         # Detention: one container of beds; the month's capacity is enforced at admission.
-        self.capacity = (inputs.beds * draw["bed_occupancy_limit"]).tolist()
+        usable = 1.0 - prepared.pandemic_detention * (1.0 - draw["pandemic_detention_share"])
+        self.capacity = (inputs.beds * draw["bed_occupancy_limit"] * usable).tolist()
         self.beds = simpy.Container(self.env, capacity=math.ceil(max(self.capacity)) + 1)
         self.stay = inputs.length_of_stay_days.tolist()
-        self.fear_found = inputs.fear_found_rate.tolist()
+        self.fear_found = fear_found_rate(prepared, draw).tolist()
         self.booked = draw.get("border_removals_booked_by_ice", 0.0)
+        # Removal: ICE's capacity a month, and what it has used of it.
+        self.removal_capacity = [
+            draw["ice_removal_capacity_year"] / 12 * removal_capacity_share(prepared, draw, m)
+            for m in range(self.n_months)
+        ]
+        self.removed_by_ice = [0.0] * self.n_months
+        self.filing_lag_days = draw["nta_filing_lag_months"] * DAYS_PER_MONTH
+        self.issued = 0  # notices to be filed issued in the first month
+        self.heard = (
+            1.0 - prepared.pandemic_hearings * (1.0 - draw["pandemic_hearing_share"])
+        ).tolist()
         # Court.
         self.dockets = simpy.PriorityStore(self.env)
         self.filed = itertools.count()
@@ -148,7 +180,9 @@ class Pipeline:
             * reach
             / reference
         )
-        self.arrests_expected = (ice * rate).tolist()
+        broad = prepared.broad_priorities
+        targeted = broad + (1.0 - broad) * draw["arrests_under_category_priorities"]
+        self.arrests_expected = (ice * rate * targeted).tolist()
         self.interior_er = (
             prepared.interior.expedited_available * draw["expedited_removal_use_interior"]
         ).tolist()
@@ -156,40 +190,73 @@ class Pipeline:
     # -- entities ------------------------------------------------------------------------------
 
     def encounter(self, month: int, nationality: int, cumulative: list[float]):
-        """One person encountered at the border, from arrival to leaving the pipeline."""
+        """One person processed at the border, from arrival to leaving the pipeline."""
         rand = self.rand.random
-        count = self.counts.add
-        count("encounters", month)
+        self.counts.add("encounters", month)
         pathway = min(bisect.bisect_right(cumulative, rand() * cumulative[-1]), len(PATHWAYS) - 1)
         if pathway in (_PATHWAY["expedited_removal"], _PATHWAY["reinstated"]):
-            if rand() < self.booked:  # held by ICE until removed; the rest leave from CBP
-                self.admit(month)
-            count("removals", month)
-        elif pathway == _PATHWAY["credible_fear"]:
-            self.admit(month)
-            if rand() < self.fear_found[month]:
-                yield from self.court_case(RELEASED)
+            if nationality == 0 and rand() >= self.booked:  # CBP, across the land border
+                self.counts.add("removals", month)
+            elif self.admit(month):
+                self.remove_by_ice(month)
             else:
-                count("removals", month)
+                yield from self.notice()
+        elif pathway == _PATHWAY["credible_fear"]:
+            held = self.admit(month)
+            if rand() < self.fear_found[month]:
+                yield from self.notice()
+            elif held:
+                self.remove_by_ice(month)
+            else:
+                yield from self.notice()
         elif pathway == _PATHWAY["notice_to_appear"]:
             detained = rand() < self.draw["detained_share_240"] and self.admit(month)
-            yield from self.court_case(DETAINED if detained else RELEASED)
+            yield from self.court_case(DETAINED) if detained else self.notice()
         elif pathway == _PATHWAY["returned_to_mexico"]:
             if nationality:  # not Mexican
-                count("returns_to_mexico_non_mexican", month)
+                self.counts.add("returns_to_mexico_non_mexican", month)
             yield from self.court_case(MPP)
         elif pathway == _PATHWAY["to_hhs"]:
-            yield from self.court_case(RELEASED)
+            yield from self.notice()
         # repatriated: leaves
+
+    def paroled_at_port(self, month: int):
+        """One person paroled at a port (OFO parole, a CBP One appointment): a notice."""
+        self.counts.add("encounters", month)
+        yield from self.notice()
+
+    def notice(self):
+        """A notice to appear for the non-detained docket: filed with the court (a share of
+        them) after an exponential delay."""
+        if self.rand.random() >= self.draw["nta_filed_share"]:
+            return
+        self.issued += self.month == 0
+        yield self.env.timeout(self.rand.expovariate(1.0 / self.filing_lag_days))
+        yield from self.court_case(RELEASED)
+
+    def unfiled(self):
+        """A notice issued before the start, filed after the rest of its (memoryless) delay."""
+        yield self.env.timeout(self.rand.expovariate(1.0 / self.filing_lag_days))
+        yield from self.court_case(RELEASED)
+
+    def remove_by_ice(self, month: int) -> None:
+        """ICE removes a person held with an order, if the month's capacity has room."""
+        if self.removed_by_ice[month] + 1 <= self.removal_capacity[month]:
+            self.removed_by_ice[month] += 1
+            self.counts.add("removals", month)
+        else:
+            self.counts.add("removal_orders_not_executed", month)
 
     def arrest(self, month: int):
         """One interior arrest."""
         self.counts.add("interior_arrests", month)
         held = self.admit(month)
-        if self.rand.random() < self.interior_er[month]:
-            self.counts.add("removals", month)
+        rand = self.rand.random
+        if rand() < self.interior_er[month] or rand() < self.draw["interior_prior_order_share"]:
+            if held:
+                self.remove_by_ice(month)
             return
-        yield from self.court_case(DETAINED if held else RELEASED)
+        yield from self.court_case(DETAINED) if held else self.notice()
 
     def admit(self, month: int) -> bool:
         """Seek an ICE bed: held (a detention process starts) or released for lack of beds."""
@@ -222,7 +289,7 @@ class Pipeline:
         else:
             count("removal_orders", month)
             if docket == DETAINED:
-                count("removals", month)
+                self.remove_by_ice(month)
 
     def pending_case(self, filed_at: float):
         yield from self.court_case(RELEASED, filed_at)
@@ -240,6 +307,20 @@ class Pipeline:
                 yield env.timeout(at - env.now)
                 self.people += 1
                 env.process(self.encounter(m, nationality, cumulative))
+            yield env.timeout(start + days - env.now)
+
+    def ports(self):
+        """Paroles at the ports: a Poisson count a month, uniform times; the month's Title 42
+        expulsions count as encounters (their expected number, as in the cohort model)."""
+        env, uniform = self.env, self.rand.random
+        for m in range(self.n_months):
+            self.counts.add("encounters", m, float(self.expelled[m]))
+            count = self.np_rng.poisson(self.paroled[m])
+            start, days = self.starts[m], self.days[m]
+            for at in sorted(start + days * uniform() for _ in range(count)):
+                yield env.timeout(at - env.now)
+                self.people += 1
+                env.process(self.paroled_at_port(m))
             yield env.timeout(start + days - env.now)
 
     def interior(self):
@@ -264,9 +345,13 @@ class Pipeline:
             start, gap = self.starts[m], self.days[m] / max(hearings, 1)
             for k in range(hearings):
                 yield env.timeout(start + (k + 0.5) * gap - env.now)
-                if self.dockets.items:  # an idle slot is lost, as in the cohort model
-                    item = yield self.dockets.get()
-                    item.item.succeed()
+                if not self.dockets.items:  # an idle slot is lost, as in the cohort model
+                    continue
+                postponed = self.dockets.items[0].priority[0] != DETAINED
+                if postponed and self.rand.random() >= self.heard[m]:
+                    continue
+                item = yield self.dockets.get()
+                item.item.succeed()
             yield env.timeout(start + self.days[m] - env.now)
 
     def monitor(self):
@@ -276,6 +361,10 @@ class Pipeline:
             yield self.env.timeout(self.starts[m] + self.days[m] - self.env.now)
             counts["detention_population"][m] = self.beds.level
             counts["court_backlog"][m] = len(self.dockets.items)
+            if m == 0:  # notices issued before the start and not yet filed (as the cohort's)
+                before = self.np_rng.poisson(self.issued * self.draw["nta_filing_lag_months"])
+                for _ in range(before):
+                    self.env.process(self.unfiled())
             self.month = min(m + 1, self.n_months - 1)
 
     def run(self) -> dict[str, np.ndarray]:
@@ -292,6 +381,7 @@ class Pipeline:
         for group in range(len(GROUPS)):
             for nationality in range(len(NATIONALITIES)):
                 env.process(self.arrivals(group, nationality))
+        env.process(self.ports())
         env.process(self.interior())
         env.process(self.court())
         env.process(self.monitor())

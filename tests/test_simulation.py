@@ -21,6 +21,7 @@ from cruce.law.timeline import timeline_named
 from cruce.simulation import montecarlo as mc
 from cruce.simulation.data import Evidence
 from cruce.simulation.inputs import MissingInput, month_range, monthly_inputs
+from cruce.simulation.parameters import Fixed
 from cruce.simulation.pathways import AXES, PATHWAYS, border_cohort, border_law, instant_of
 from cruce.simulation.pipeline import METRICS
 from cruce.simulation.scenario import (
@@ -150,6 +151,53 @@ def test_full_scope_expedited_removal_reaches_the_interior_only_when_in_force() 
     assert share[36] == pytest.approx(share[0], rel=0.2)
     directed, _ = prepared("kelly-2017-as-directed", 40)
     assert directed.interior.expedited_available[5] > 3 * share[5]
+
+
+def test_visa_waiver_overstays_are_removed_without_a_hearing_not_sent_to_court() -> None:
+    """With a share of interior arrestees admitted under the VWP, the rules' no-hearing removal
+    (8 CFR 217.4(b)) takes them: as many fewer interior cases reach the court, same draws."""
+    prep, _ = prepared("kelly-2017-as-applied", 12)
+    assert (prep.interior.vwp_no_hearing == 1.0).all()  # the rule holds in every regime
+    runs = {}
+    for share in (0.0, 0.3):
+        scenario = small(
+            "kelly-2017-as-applied",
+            12,
+            parameters={"interior_vwp_overstay_share": Fixed(value=share)},
+        )
+        runs[share] = mc.run_replicates(prep, scenario)
+    none, some = runs[0.0], runs[0.3]
+    vwp = metric(some, "interior_vwp_removed_without_hearing").sum()
+    assert metric(none, "interior_vwp_removed_without_hearing").sum() == 0
+    arrests = metric(some, "interior_arrests").sum()
+    assert 0.1 * arrests < vwp < 0.4 * arrests  # about 0.3 of those without an earlier order
+    receipts = metric(none, "court_receipts").sum() - metric(some, "court_receipts").sum()
+    assert receipts > 0.5 * vwp  # they left the court's docket
+
+
+def test_stowaways_are_removed_on_inspection_or_referred_never_sent_to_court() -> None:
+    """The rules order a stowaway removed with no hearing, a fear claim to a credible fear
+    interview (INA 235(a)(2)); with a share of the encounters stowaways, the 240 pathway
+    shrinks by as many and the no-hearing pathways grow."""
+    prep, _ = prepared("kelly-2017-as-applied", 12)
+    law = prep.border
+    assert law.stowaway_removed[:, 0].all() and not law.stowaway_removed[:, 1].any()
+    assert law.stowaway_referred[:, 1].all() and not law.stowaway_referred[:, 0].any()
+    runs = {}
+    for share in (0.0, 0.2):
+        scenario = small(
+            "kelly-2017-as-applied", 12, parameters={"border_stowaway_share": Fixed(value=share)}
+        )
+        runs[share] = mc.run_replicates(prep, scenario)
+    none, some = runs[0.0], runs[0.2]
+    encounters = metric(some, "encounters").sum()
+    to_court = metric(none, "pathway_notice_to_appear").sum()
+    fewer = to_court - metric(some, "pathway_notice_to_appear").sum()
+    assert fewer > 0.1 * to_court  # about a fifth of those bound for section 240
+    summary = ("pathway_expedited_removal", "pathway_credible_fear")
+    more = sum(metric(some, k).sum() - metric(none, k).sum() for k in summary)
+    assert more > 0.1 * encounters  # the stowaways' own pathways, no hearing
+    assert metric(some, "court_receipts").sum() < metric(none, "court_receipts").sum()
 
 
 # --- accounting ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ the benchmark-only ``peers`` extra.
 
 The model is one ``Person`` entity, the facts the rule reads as input variables
 (``openfisca_er.inputs``), one formula per intermediate rule (``openfisca_er.rules``), and the
-dated law — designations, Cuban exceptions, thresholds, and assumptions for the two open legal
+dated law — designations, Cuban exceptions, thresholds, and assumptions for the three open legal
 questions — as OpenFisca parameters (``openfisca_er/parameters``).
 """
 

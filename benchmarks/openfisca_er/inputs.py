@@ -105,6 +105,14 @@ class parole_basis(Variable):
     label = "Why parole was granted"
 
 
+class parole_in_effect(Variable):
+    entity = Person
+    definition_period = DateUnit.DAY
+    value_type = bool
+    label = "The parole is still in effect (not expired or terminated)"
+    reference = "INA 212(d)(5)(A)"
+
+
 class inadmissible_212a6Ci(Variable):
     entity = Person
     definition_period = DateUnit.DAY
@@ -262,6 +270,7 @@ INPUTS: list[type[Variable]] = [
     parole_granted,
     parole_at_poe,
     parole_basis,
+    parole_in_effect,
     inadmissible_212a6Ci,
     inadmissible_212a6Cii,
     inadmissible_212a7A,

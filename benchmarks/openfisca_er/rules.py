@@ -2,17 +2,18 @@
 formulas, one variable per intermediate rule, named as in Cruce.
 
 ER is available = (an arriving alien AND charged on ER grounds AND not within the 235(b)(1)(F)
-or Cuba-by-air exceptions) OR (designable: not admitted, not paroled, not within (F), under
-730 days' presence shown before the determination; charged on ER grounds; and in a designation
-in force: 2002 sea arrivals, 2004 entries between ports within 100 air miles and under 14 days,
-or the full scope), except unaccompanied children (under 18 or believed so, unless determined an
-adult), Visa Waiver Program applicants, verified US citizens, verified permanent residents,
-refugees and asylees, and stowaways.
+or Cuba-by-air exceptions, nor paroled at a port with the parole still in effect) OR
+(designable: not admitted, not paroled, not within (F), under 730 days' presence shown before
+the determination; charged on ER grounds; and in a designation in force: 2002 sea arrivals,
+2004 entries between ports within 100 air miles and under 14 days, or the full scope), except
+unaccompanied children (under 18 or believed so, unless determined an adult), Visa Waiver
+Program applicants, verified US citizens, verified permanent residents, refugees and asylees,
+and stowaways.
 
 Booleans are two-valued: where Cruce's answer rests on an open legal question (Venezuela under
-235(b)(1)(F); Parole+ATD as parole) these formulas read an assumption from the parameters
-``expedited_removal.assumptions``. Dates are days: the law in force is read for the period's
-day (``parameters(period)``), not for an instant.
+235(b)(1)(F); Parole+ATD as parole; expedited removal during a current parole) these formulas
+read an assumption from the parameters ``expedited_removal.assumptions``. Dates are days: the
+law in force is read for the period's day (``parameters(period)``), not for an instant.
 """
 
 from collections.abc import Callable
@@ -204,6 +205,22 @@ class is_arriving_alien(Variable):
         )
 
 
+class parole_still_in_effect(Variable):
+    entity = Person
+    definition_period = DateUnit.DAY
+    value_type = bool
+    label = "Paroled at a port, with the parole still in effect, where that keeps ER waiting"
+    reference = "INA 212(d)(5)(A)"
+
+    def formula(person: Population, period: Period, parameters: Parameters) -> Bools:
+        waits = law(parameters, period).assumptions.current_parole_defers_expedited_removal
+        return (
+            person("paroled_at_port_still_arriving", period)
+            & person("parole_in_effect", period)
+            & waits
+        )
+
+
 class er_for_arriving_aliens(Variable):
     entity = Person
     definition_period = DateUnit.DAY
@@ -217,6 +234,7 @@ class er_for_arriving_aliens(Variable):
             & person("charged_on_er_grounds", period)
             & ~person("f_exception", period)
             & ~person("cuba_air_regulatory_exception", period)
+            & ~person("parole_still_in_effect", period)
         )
 
 
@@ -469,6 +487,7 @@ RULES: list[type[Variable]] = [
     f_exception,
     cuba_air_regulatory_exception,
     paroled_at_port_still_arriving,
+    parole_still_in_effect,
     is_arriving_alien,
     er_for_arriving_aliens,
     counts_as_paroled,

@@ -100,3 +100,28 @@ def test_a_truncated_normal_with_mass_inside_draws_inside() -> None:
     rng = np.random.default_rng(0)
     draws = [normal.draw(rng) for _ in range(200)]
     assert all(2.0 <= d <= 3.0 for d in draws)
+
+
+@pytest.mark.parametrize(
+    "distribution",
+    [
+        {"kind": "fixed", "value": 1e300},  # finite, but refers more people than were encountered
+        {"kind": "uniform", "low": 0.5, "high": 1e308},
+        {"kind": "normal", "mean": 1, "sd": 0.2, "low": 0},  # unbounded above: may draw +inf-ward
+        {"kind": "fixed", "value": -0.5},
+    ],
+)
+def test_fear_share_multiplier_has_a_finite_valid_range(tmp_path: Path, distribution) -> None:
+    import yaml
+
+    from cruce.simulation.parameters import parameters
+    from cruce.simulation.scenario import ScenarioError, load_scenario, shipped_scenarios
+
+    low, high = parameters()["fear_share_multiplier"].valid
+    assert 0 <= low < high < float("inf")
+    data = yaml.safe_load(next(iter(shipped_scenarios().values())))
+    data["parameters"] = {"fear_share_multiplier": distribution}
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=rf"fear_share_multiplier.*\[{low:g}, {high:g}\]"):
+        load_scenario(path)

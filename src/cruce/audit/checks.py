@@ -12,6 +12,7 @@ naming those facts (found with the per-case explainer), never a guess.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,7 +27,14 @@ from cruce.law.citations import citations_text
 from cruce.law.definitions import is_uac
 from cruce.law.expedited_removal import has_not_shown_two_years
 from cruce.law.timeline import LawPerRow, actual_timeline, regimes
-from cruce.tables.reader import ROW, Column, fact_columns, read_table
+from cruce.tables.reader import (
+    BATCH_BYTES,
+    ROW,
+    Column,
+    fact_columns,
+    read_table,
+    read_table_batches,
+)
 
 AT = "action_instant"
 
@@ -335,3 +343,31 @@ def audit_file(path: str | Path) -> tuple[pl.DataFrame, list[str]]:
     """Read, validate and audit a caseload file: the findings, and the columns it lacked."""
     caseload, absent = read_table(path, caseload_columns())
     return audit_frame(caseload), absent
+
+
+@dataclass(frozen=True)
+class AuditBatch:
+    """The findings for a batch of a caseload, and what the whole audit's totals need."""
+
+    findings: pl.DataFrame
+    rows: int
+    case_ids: pl.Series  # the batch's distinct case ids
+    absent: list[str]
+    read: int  # bytes of the file read so far (0 when unknown)
+
+
+def audit_batches(
+    path: str | Path, *, data: bytes | None = None, batch_bytes: int = BATCH_BYTES
+) -> Iterator[AuditBatch]:
+    """Read, validate and audit a caseload a batch at a time (``read_table_batches``): every row
+    is judged on its own, so the batches' findings, in order, are ``audit_file``'s. A bad cell
+    anywhere raises TableError at the end, naming every bad cell; what was given before must
+    then be discarded."""
+    for batch in read_table_batches(path, caseload_columns(), data=data, batch_bytes=batch_bytes):
+        yield AuditBatch(
+            audit_frame(batch.table),
+            batch.table.height,
+            batch.table.get_column("case_id").unique(),
+            batch.absent,
+            batch.read,
+        )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -21,6 +23,8 @@ from cruce.cli.progress import progress as progress_display
 from cruce.decide.notice import NOTICE, NOTICES
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from cruce.decide.determination import Determination, OutcomeResult
     from cruce.facts.case import Case
 
@@ -362,14 +366,19 @@ def audit(
     country: Annotated[
         str, typer.Option(help="ISO 3166-1 alpha-2 code of the consulate's nationals (ICE files).")
     ] = "MX",
+    batch_mib: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0001,
+            help="Read a CSV caseload in batches of about this many MiB (default 32): memory "
+            "grows with the batch, not the file (docs/audit.md#large-caseloads).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check each recorded enforcement action against what the rules in force permitted."""
-    from cruce.audit.checks import audit_frame, caseload_columns
     from cruce.audit.examples import write_example_caseload
     from cruce.audit.ice import is_release
-    from cruce.tables.export import write_csv
-    from cruce.tables.reader import TableError, read_table
-    from cruce.web.audit_report import render_report, write_report
 
     files = files or []
     if bool(files) == example:
@@ -385,31 +394,55 @@ def audit(
         caseload = out / "example-caseload.csv"
         write_example_caseload(caseload)
     assert caseload is not None
+    findings, rows = _audit_caseload(caseload, out, batch_mib)
+    _print_audit_summary(findings, rows, out)
+
+
+def _audit_caseload(caseload: Path, out: Path, batch_mib: float | None) -> tuple[pl.DataFrame, int]:
+    """Audit a caseload in batches, writing the findings as they come, then the report: the
+    findings and the rows read. Only the findings (not the caseload) are held whole, for the
+    report's tables."""
+
+    import polars as pl
+
+    from cruce.audit.checks import audit_batches
+    from cruce.tables.export import FindingsWriter, write_csv
+    from cruce.tables.reader import BATCH_BYTES, TableError
+    from cruce.web.audit_report import render_report, write_report
+
+    batch_bytes = BATCH_BYTES if batch_mib is None else max(1, round(batch_mib * 2**20))
+    size = caseload.stat().st_size if caseload.exists() else 0
+    writer = FindingsWriter(out, "findings")
+    parts, case_ids, rows, absent, done = [], [], 0, [], 0
     with progress_display(errors) as progress:
-        task = progress.add_task("reading and checking the caseload", total=3)
+        task = progress.add_task("reading, checking and deciding each action", total=size + 1)
         try:
-            table, absent = read_table(caseload, caseload_columns())
+            for batch in audit_batches(caseload, batch_bytes=batch_bytes):
+                writer.write(batch.findings)
+                parts.append(batch.findings)
+                case_ids.append(batch.case_ids)
+                rows, absent = rows + batch.rows, batch.absent
+                progress.update(task, advance=batch.read - done)
+                done = batch.read
         except TableError as error:
+            writer.discard()
             if error.errors:
                 write_csv(error.report(), out / "errors.csv")
                 _fail(f"{error}\nevery bad cell is listed in {out / 'errors.csv'}")
             _fail(str(error))
-        progress.update(task, advance=1, description="deciding every action at its instant")
-        findings = audit_frame(table)
-        progress.update(task, advance=1, description="writing findings and report")
-        write_csv(findings, out / "findings.csv")
-        findings.write_parquet(out / "findings.parquet")
-        findings.write_json(out / "findings.json")
+        progress.update(task, description="writing the findings and the report")
+        writer.commit()
+        findings = pl.concat(parts)
         html = render_report(
             findings,
             source=caseload.name,
-            cases=table.get_column("case_id").n_unique(),
-            rows=table.height,
+            cases=pl.concat(case_ids).n_unique(),
+            rows=rows,
             absent_columns=absent,
         )
         write_report(out / "report.html", html)
-        progress.update(task, advance=1)
-    _print_audit_summary(findings, table.height, out)
+        progress.update(task, advance=size + 1 - done)
+    return findings, rows
 
 
 def _audit_releases(files: list[Path], out: Path, layout: str | None, country: str) -> None:
@@ -626,10 +659,7 @@ def simulate(
     ),
 ) -> None:
     """Run the enforcement pipeline for a scenario (or two, side by side) with uncertainty."""
-    from cruce.simulation import montecarlo as mc
-    from cruce.simulation.inputs import MissingInput
     from cruce.simulation.report import (
-        SimulationRun,
         chart_figure,
         comparison,
         hiring_comparison,
@@ -647,32 +677,63 @@ def simulate(
         _fail(str(error))
     overrides = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
     loaded = [s.model_copy(update=overrides) for s in loaded]
-    runs = []
-    with (
-        progress_display(errors) as progress,
-        mc.dask_client(workers, scheduler) as client,
-    ):
-        for scenario in loaded:
-            task = progress.add_task(f"{scenario.name}: rules", total=scenario.replicates + 1)
-            try:
-                prepared, evidence = mc.prepare(scenario)
-            except MissingInput as error:
-                _fail(f"{scenario.name}: {error}")
-            progress.update(task, advance=1, description=f"{scenario.name}: replicates")
-            results = mc.run_replicates(
-                prepared, scenario, client, lambda n, t=task: progress.update(t, advance=n)
-            )
-            runs.append(SimulationRun(scenario, prepared, evidence, results))
     where = scheduler or (f"LocalCluster({workers} workers)" if workers else "in process")
-    run_ids = write(runs, out, where)
-    _write_figure(chart_figure(runs), out / "simulation.html", out / "simulation.png")
-    _write_figure(hiring_figure(runs), out / "hiring.html", out / "hiring.png")
+    with progress_display(errors) as progress:
+        runs = _simulate_all(loaded, workers, scheduler, progress)
+        task = progress.add_task("writing tables, charts and store", total=2)
+        run_ids = write(runs, out, where)
+        progress.update(task, advance=1, description="drawing the charts")
+        with ThreadPoolExecutor(2) as pool:  # two Chromiums, one a core
+            drawn = [
+                pool.submit(
+                    _write_figure,
+                    chart_figure(runs),
+                    out / "simulation.html",
+                    out / "simulation.png",
+                ),
+                pool.submit(
+                    _write_figure, hiring_figure(runs), out / "hiring.html", out / "hiring.png"
+                ),
+            ]
+            for future in drawn:
+                future.result()
+        progress.update(task, advance=1)
     _print_simulation(comparison(runs), run_ids, out)
     _print_hiring(hiring_comparison(runs), hiring_differences(runs), out)
 
 
+def _simulate_all(scenarios, workers: int, scheduler: str | None, progress) -> list:
+    """Each scenario's prepared inputs and replicates, overlapped: the Dask cluster starts
+    while the first scenario is prepared, and each scenario's replicates run while the next
+    one is prepared (the numbers do not depend on it: each replicate owns its random stream)."""
+    from cruce.simulation import montecarlo as mc
+    from cruce.simulation.inputs import MissingInput
+    from cruce.simulation.report import SimulationRun
+
+    with ExitStack() as stack, ThreadPoolExecutor() as pool:
+        starting = pool.submit(stack.enter_context, mc.dask_client(workers, scheduler))
+        pending = []
+        for scenario in scenarios:
+            task = progress.add_task(f"{scenario.name}: rules", total=scenario.replicates + 1)
+            try:
+                prepared, evidence = mc.prepare_cached(scenario)
+            except MissingInput as error:
+                pool.shutdown(cancel_futures=True)
+                _fail(f"{scenario.name}: {error}")
+            progress.update(task, advance=1, description=f"{scenario.name}: replicates")
+            done = pool.submit(
+                mc.run_replicates,
+                prepared,
+                scenario,
+                starting.result(),
+                lambda n, t=task: progress.update(t, advance=n),
+            )
+            pending.append((scenario, prepared, evidence, done))
+        return [SimulationRun(s, p, e, done.result()) for s, p, e, done in pending]
+
+
 def _print_simulation(table, run_ids: dict[str, str], out: Path) -> None:
-    view = Table(title="Simulation: median [5% – 95%] over replicates")
+    view = Table(title="Simulation: median (5%–95%) over replicates")
     for column in table.columns:
         view.add_column(column.replace("_", " "))
     for row in table.iter_rows():

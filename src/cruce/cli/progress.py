@@ -60,7 +60,14 @@ class PlainProgress(AbstractContextManager):
     def _tick(self) -> None:
         while not self.stopped.wait(self.interval):
             for task in list(self.tasks):
-                self._line(task)
+                if not self._finished(task):
+                    self._line(task)
+
+    def _finished(self, task: int) -> bool:
+        """A task done with its total says so once, not at every tick."""
+        with self.lock:
+            state = self.tasks[task]
+            return bool(state["total"]) and state["completed"] >= state["total"]
 
     def _line(self, task: int) -> None:
         with self.lock:

@@ -1142,51 +1142,55 @@ class Decision:
     def compile(self, ctx: Context) -> tuple[list[pl.Expr], pl.Expr, pl.Expr]:
         """The outcome code per row; null where the outcome depends on unknown facts.
 
-        Returns three steps: the branch conditions as columns, the candidate outcome (the first
-        branch that holds) as a column, and the outcome over them. Written out inline, the
-        three-valued fold would repeat every condition once per later branch.
+        Returns three steps: the branch conditions as columns, the position of the candidate
+        branch (the first that holds) as a column, and the outcome over them. Written out
+        inline, the three-valued fold would repeat every condition once per later branch.
         """
-        candidate_name = f"__{self.name}_candidate"
+        first_name = f"__{self.name}_first"
         # Codes as an Enum: small integers underneath, compared and copied cheaply.
         dtype = pl.Enum(self.outcome_codes)
-        fallback = pl.lit(self.otherwise.outcome.code, dtype=dtype)
+        fallback = self.otherwise.outcome.code
         # Branches the law settles for every row are folded: one that never holds is dropped,
         # one that always holds ends the table; one always unknown stays as a constant.
         conditions: list[pl.Expr] = []
-        live: list[tuple[pl.Expr | None, pl.Expr]] = []  # (its column, None if unknown; code)
+        live: list[tuple[pl.Expr | None, str]] = []  # (its column, None if unknown; code)
         for i, branch in enumerate(self.branches):
             value = branch.condition.fixed(ctx)
-            code = pl.lit(branch.outcome.code, dtype=dtype)
             if value is False:
                 continue
             if value is True:
-                fallback = code
+                fallback = branch.outcome.code
                 break
             if value is None:
-                live.append((None, code))
+                live.append((None, branch.outcome.code))
                 continue
             name = f"__{self.name}_{i}"
             conditions.append(branch.condition.compile(ctx).alias(name))
-            live.append((pl.col(name), code))
-        # The first branch that holds (null counts as not holding) gives the candidate...
-        candidate: AnyType = fallback
-        for column, code in reversed(live):
+            live.append((pl.col(name), branch.outcome.code))
+        # The position of the first branch that holds (null counts as not holding; past the
+        # end: the fallback), as a small integer: a chain of integer choices is far cheaper
+        # than one of outcome codes, and the code is then one lookup.
+        codes = [code for _, code in live] + [fallback]
+        index = pl.UInt8 if len(codes) < 2**8 else pl.UInt16
+        first: pl.Expr = pl.lit(len(live), dtype=index)
+        for position in reversed(range(len(live))):
+            column = live[position][0]
             if column is not None:
-                candidate = pl.when(column).then(code).otherwise(candidate)
-        # ...unless an earlier branch is unknown and would give a different outcome.
+                first = pl.when(column).then(pl.lit(position, dtype=index)).otherwise(first)
+        chosen = pl.col(first_name)
+        outcome = pl.lit(pl.Series(codes, dtype=dtype)).gather(chosen)
+        # The outcome is unknown where a branch before the first that holds is unknown and
+        # would give a different outcome: each branch is one test, not a test of all before it.
         conflicts = []
-        decided_before: pl.Expr | None = None
-        for column, code in live:
-            differs = code != pl.col(candidate_name)
-            unknown = differs if column is None else column.is_null() & differs
-            conflicts.append(unknown if decided_before is None else ~decided_before & unknown)
-            if column is not None:
-                held = column.fill_null(False)
-                decided_before = held if decided_before is None else decided_before | held
-        outcome = pl.col(candidate_name)
+        for position, (column, code) in enumerate(live):
+            same = [p for p, other in enumerate(codes) if other == code]
+            differs = ~chosen.is_in(same)
+            if position:
+                differs = (chosen > position) & differs
+            conflicts.append(differs if column is None else column.is_null() & differs)
         if conflicts:
             outcome = pl.when(pl.any_horizontal(conflicts)).then(None).otherwise(outcome)
-        return conditions, candidate.alias(candidate_name), outcome
+        return conditions, first.alias(first_name), outcome
 
     def facts(self) -> frozenset[str]:
         return frozenset().union(*(b.condition.facts() for b in self.branches))

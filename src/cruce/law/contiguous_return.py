@@ -24,7 +24,7 @@ from cruce.engine.logic import (
     cite,
 )
 from cruce.facts.case import fact
-from cruce.law.definitions import is_uac, nationalities
+from cruce.law.definitions import is_crewman, is_stowaway, is_uac, nationalities
 from cruce.law.parameters import steady_codes
 
 arriving_on_land_now = All(
@@ -54,8 +54,8 @@ described_in_235b2A = All(
         label="an applicant for admission",
         citations=[cite("S1", "INA 235(a)(1)")],
     ),
-    Not(Is(fact("is_crewman")), label="not a crewman"),
-    Not(Is(fact("is_stowaway")), label="not a stowaway"),
+    Not(is_crewman, label="not a crewman"),
+    Not(is_stowaway, label="not a stowaway"),
     Not(
         Is(fact("processed_for_expedited_removal")),
         label="not processed for expedited removal under 235(b)(1)",

@@ -37,6 +37,38 @@ arrived_by_aircraft_at_poe = entry_mode.is_in(["AIR_AT_POE"]).named(
 )
 """Arrived by aircraft at a port of entry (INA 235(b)(1)(F))."""
 
+arrived_by_vessel_or_aircraft = Not(
+    entry_mode.is_in(["LAND_AT_POE", "LAND_BETWEEN_POES"]),
+    label="arrived by vessel or aircraft, not by land",
+    citations=[cite("S74", "INA 101(a)(49)")],
+)
+"""Only a vessel or an aircraft brings a stowaway (INA 101(a)(49))."""
+
+is_stowaway = All(
+    arrived_by_vessel_or_aircraft,
+    Is(
+        fact("is_stowaway"),
+        "hid aboard the vessel or aircraft without the carrier's consent",
+        cite("S74", "INA 101(a)(49)"),
+    ),
+    label="a stowaway",
+    citations=[cite("S62", "INA 235(a)(2)"), cite("S74", "INA 101(a)(49)")],
+)
+"""A stowaway: concealed aboard the vessel or aircraft that brought them (INA 101(a)(49))."""
+
+is_crewman = All(
+    Not(entered_without_inspection, label="presented at a port or arrived by sea or air"),
+    Is(
+        fact("is_crewman"),
+        "serves in any capacity on board a vessel or aircraft",
+        cite("S74", "INA 101(a)(10)"),
+    ),
+    label="arrived as a crewman",
+    citations=[cite("S72", "INA 252"), cite("S74", "INA 101(a)(10)")],
+)
+"""A crewman: arrived in that capacity, which no one crossing between ports does (a crewman on
+the way to join a vessel may come through a land port; INA 101(a)(10), INA 252)."""
+
 age = YearsBetween(fact("date_of_birth"), Instant())
 """Age in complete years at the determination instant."""
 

@@ -37,6 +37,8 @@ from cruce.law.definitions import (
     cp_days_before_determination,
     cp_days_before_encounter,
     entered_without_inspection,
+    is_crewman,
+    is_stowaway,
     is_uac,
     is_verified_protected_resident,
     is_verified_us_citizen,
@@ -363,12 +365,7 @@ expedited_removal_available = Default(
         Exception_(
             "verified permanent resident, refugee or asylee", is_verified_protected_resident
         ),
-        Exception_(
-            "stowaway",
-            Is(
-                fact("is_stowaway"), "a stowaway (INA 235(a)(2) track)", cite("S1", "INA 235(a)(2)")
-            ),
-        ),
+        Exception_("stowaway", is_stowaway),
     ],
     citations=[cite("S1", "INA 235(b)(1)(A)"), cite("S7", "235.3(b)")],
 )
@@ -404,12 +401,10 @@ ER_ELIGIBILITY = Decision(
     otherwise=Branch("not R1", expedited_removal_available, ER_NOT_AVAILABLE),
 )
 
-is_stowaway = Is(fact("is_stowaway"), "a stowaway", cite("S62", "INA 235(a)(2)"))
 expressed_fear = Is(
     fact("expressed_fear_or_asylum_intent"),
     "expressed an intention to apply for asylum or a fear of persecution, torture or return",
 )
-is_crewman = Is(fact("is_crewman"), "arrived as a crewman", cite("S72", "INA 252"))
 crewman_permit_revoked = All(
     is_crewman,
     Is(

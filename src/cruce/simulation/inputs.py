@@ -46,14 +46,18 @@ def _southwest(component: str) -> Series:
 
 
 def _by_nationality(country: str) -> Series:
-    """Full nationality breakdowns: FY2017, and the first half of FY2016."""
+    """Nationality breakdowns: FY2017, the first half of FY2016 (both full), and FY2019 (Mexico
+    and Guatemala only: a country it lacks reads the nearest year that has it)."""
     return yearly(
         "swb_usbp_apprehensions_by_nationality",
         f"southwest border apprehensions, {country}",
-        lambda r: r["country"] == country and r["period"] in ("FY2017", _FY2016_HALF),
+        lambda r: r["country"] == country and r["period"] in (*_FULL_YEARS, _FY2016_HALF),
         lambda r: r["apprehensions"],
-        year=lambda r: 2017 if r["period"] == "FY2017" else 2016,
+        year=lambda r: 2016 if r["period"] == _FY2016_HALF else int(r["period"][2:]),
     )
+
+
+_FULL_YEARS = ("FY2017", "FY2019")
 
 
 _FY2016_HALF = "2016 first six months (as reported Jul 2016)"
@@ -201,9 +205,16 @@ class Tables:
 TABLES = Tables()
 
 
-def _ratio(top: Series, bottom: Series, year: int, evidence: Evidence) -> float:
-    """top/bottom in the year nearest ``year`` that has both (both rows recorded)."""
-    common = set(top.by_year) & set(bottom.by_year)
+def _ratio(
+    top: Series,
+    bottom: Series,
+    year: int,
+    evidence: Evidence,
+    own_only: frozenset[int] = frozenset(),
+) -> float:
+    """top/bottom in the year nearest ``year`` that has both (both rows recorded); a year in
+    ``own_only`` stands for itself, never for another year."""
+    common = (set(top.by_year) & set(bottom.by_year)) - (own_only - {year})
     nearest = min(common, key=lambda y: (abs(y - year), -y))
     if nearest != year:
         evidence.stand_ins.add(f"{top.what} / {bottom.what}: FY{year} read from FY{nearest}")
@@ -216,9 +227,18 @@ def _country_shares(counts: dict[str, Series], total: Series, year: int, ev: Evi
     return np.append(shares, max(0.0, 1.0 - shares.sum()))
 
 
+# FY2020's mix — Mexicans 63% (Pew), families 13% — came from the pandemic: Central American
+# governments closed their borders from March 2020 and Title 42 expulsions brought single
+# Mexicans back to cross again. It is FY2020's own, so it stands in for no other year (FY2021
+# on keep FY2019's, the nearest other).
+_OWN_YEAR_ONLY = frozenset({2020})
+
+
 def composition(year: int, evidence: Evidence) -> np.ndarray:
     """Shares of the fiscal year's encounters by group × nationality (sums to 1)."""
-    mexican = _ratio(TABLES.APPREHENSIONS_MEXICO, TABLES.APPREHENSIONS, year, evidence)
+    mexican = _ratio(
+        TABLES.APPREHENSIONS_MEXICO, TABLES.APPREHENSIONS, year, evidence, _OWN_YEAR_ONLY
+    )
     # the breakdown's non-Mexican composition: GT, HN, SV and what remains (OTHER)
     named = np.array(
         [
@@ -229,8 +249,8 @@ def composition(year: int, evidence: Evidence) -> np.ndarray:
     in_breakdown = _ratio(TABLES.BREAKDOWN["Mexico"], TABLES.BREAKDOWN["All"], year, evidence)
     non_mexican = np.append(named, 1.0 - named.sum() - in_breakdown) / (1.0 - in_breakdown)
     overall = np.concatenate([[mexican], (1.0 - mexican) * non_mexican])
-    uac = _ratio(TABLES.GROUP_UAC, TABLES.GROUP_TOTAL, year, evidence)
-    family = _ratio(TABLES.GROUP_FAMILY, TABLES.GROUP_TOTAL, year, evidence)
+    uac = _ratio(TABLES.GROUP_UAC, TABLES.GROUP_TOTAL, year, evidence, _OWN_YEAR_ONLY)
+    family = _ratio(TABLES.GROUP_FAMILY, TABLES.GROUP_TOTAL, year, evidence, _OWN_YEAR_ONLY)
     cells = np.zeros((len(GROUPS), len(NATIONALITIES)))
     cells[2] = uac * _country_shares(TABLES.UAC_BY_COUNTRY, TABLES.GROUP_UAC, year, evidence)
     cells[1] = family * _country_shares(
@@ -242,12 +262,18 @@ def composition(year: int, evidence: Evidence) -> np.ndarray:
 
 
 def beds(year: int, evidence: Evidence) -> float:
-    """Funded detention beds: the appropriation's bed figure, else its funded ADP, else the
-    statutory bed mandate, from the nearest year that has one."""
-    for series in TABLES.FUNDED_BEDS.values():
-        if year in series.by_year:
-            return series.at(year, evidence)
-    return TABLES.FUNDED_BEDS["funded_beds"].at(year, evidence)
+    """Funded detention beds in force in the fiscal year: the latest appropriation's figure at
+    or before it — its bed figure, else its funded ADP, else the statutory bed mandate — since an
+    appropriation or a mandate holds until the next one changes it (before the first, the
+    first)."""
+    figures: dict[int, Any] = {}
+    for series in reversed(TABLES.FUNDED_BEDS.values()):  # the bed figure wins a shared year
+        figures.update(series.by_year)
+    earlier = [y for y in figures if y <= year]
+    in_force = max(earlier) if earlier else min(figures)
+    if in_force != year:
+        evidence.stand_ins.add(f"ICE funded beds: FY{year} read from FY{in_force}, in force")
+    return evidence.use(figures[in_force])
 
 
 def judges_on(day: dt.date, evidence: Evidence) -> float:

@@ -43,9 +43,11 @@ RUNS = (
         {"en": "As applied (2017–2024)", "es": "Como se aplicó (2017–2024)"},
         {
             "en": "the law in force each month; MPP only through its ports, at Mexico's pace "
-            "before the 2019 agreement; uptake and port capacity fitted on 2019",
+            "before the 2019 agreement and at most 30 a day at a port in 2021–22; uptake and "
+            "port capacity fitted on 2019",
             "es": "la ley vigente cada mes; MPP solo por sus puertos, al ritmo de México antes "
-            "del acuerdo de 2019; adopción y capacidad de los puertos ajustadas a 2019",
+            "del acuerdo de 2019 y a lo sumo 30 al día por puerto en 2021–22; adopción y "
+            "capacidad de los puertos ajustadas a 2019",
         },
     ),
     Run(

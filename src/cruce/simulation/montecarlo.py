@@ -10,12 +10,18 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
+import json
 import logging
+import os
+import pickle
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from cruce import __version__
 from cruce.law.timeline import timeline_named
 from cruce.simulation.data import Evidence, fiscal_year
 from cruce.simulation.expulsions import expelled_share
@@ -93,6 +99,62 @@ def prepare(scenario: Scenario) -> tuple[Prepared, Evidence]:
             for datum in parameter.rows:
                 evidence.use(datum)
     return prepared, evidence
+
+
+# Fields of a scenario that ``prepare`` does not read: another seed or replicate count reuses
+# the prepared inputs.
+_NOT_PREPARED = {"seed", "replicates"}
+
+
+def _code_digest() -> str:
+    """A digest of every file of the installed ``cruce`` package: its code, its law and its
+    data. Any change to any of them makes every cached preparation stale."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(f"{__version__} numpy {np.__version__}".encode())
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix not in {".pyc", ".pyo"}:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def preparation_key(scenario: Scenario) -> str:
+    """What a preparation depends on: the scenario (less seed and replicates), and the code,
+    law and data it was computed with."""
+    fields = scenario.model_dump(mode="json", by_alias=True, exclude=_NOT_PREPARED)
+    text = json.dumps(fields, sort_keys=True, default=str) + _code_digest()
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def cache_folder() -> Path:
+    """Where prepared inputs are kept: ``$CRUCE_CACHE``, else ``$XDG_CACHE_HOME/cruce`` (by
+    default ``~/.cache/cruce``). A private folder, never the run's store: the store is a result
+    people pass around, and a pickle runs code when it is loaded."""
+    if os.environ.get("CRUCE_CACHE"):
+        return Path(os.environ["CRUCE_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "cruce"
+
+
+def prepare_cached(scenario: Scenario, folder: Path | None = None) -> tuple[Prepared, Evidence]:
+    """``prepare``, computed once per scenario, code, law and data, then read back (the rules
+    for every month take seconds; reading them back, milliseconds). Unreadable or stale files
+    are recomputed."""
+    folder = folder or cache_folder()
+    path = folder / f"prepared-{preparation_key(scenario)}.pickle"
+    with (
+        contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError),
+        path.open("rb") as stream,
+    ):
+        return pickle.load(stream)
+    found = prepare(scenario)
+    with contextlib.suppress(OSError):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # written aside, then renamed: a concurrent run never reads half a file
+        staged = path.with_suffix(f".{os.getpid()}.tmp")
+        staged.write_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        staged.replace(path)
+    return found
 
 
 def frozen(months: list[dt.date], at: dt.datetime | None) -> list[dt.date]:
@@ -226,6 +288,16 @@ def _run_on_dask(
     return batches
 
 
+def quantiles(values: np.ndarray, axis: int = 0) -> dict[str, np.ndarray]:
+    """``QUANTILES`` of ``values`` along ``axis``, NaN ignored: ``np.nanquantile``'s numbers.
+
+    ``np.nanquantile`` takes each column apart in Python (``apply_along_axis``: a second for a
+    simulation's bands); without a NaN, ``np.quantile`` computes the same interpolation over the
+    whole array at once, so only an array holding a NaN takes the slow path."""
+    quantile = np.nanquantile if np.isnan(values).any() else np.quantile
+    return dict(zip(QUANTILES, quantile(values, list(QUANTILES.values()), axis=axis), strict=True))
+
+
 def bands(results: np.ndarray, prepared: Prepared, scenario: str) -> pl.DataFrame:
     """Mean and quantiles over replicates, by metric and month (long form)."""
     months = prepared.inputs.months
@@ -238,8 +310,7 @@ def bands(results: np.ndarray, prepared: Prepared, scenario: str) -> pl.DataFram
             "month": months,
             "mean": np.nanmean(values, axis=0),
         }
-        for name, q in QUANTILES.items():
-            columns[name] = np.nanquantile(values, q, axis=0)
+        columns |= quantiles(values)
         frames.append(pl.DataFrame(columns))
     return pl.concat(frames)
 
@@ -258,6 +329,7 @@ SUMMARY = {
     "paroled_at_ports": "sum",
     "released_by_cbp_custody_full": "sum",
     "interior_arrests": "sum",
+    "interior_vwp_removed_without_hearing": "sum",
     "in_absentia_orders": "sum",
     "relief_granted": "sum",
     "court_backlog": "last",
@@ -308,18 +380,25 @@ def dask_client(workers: int, scheduler: str | None = None):
         return
     from distributed import Client, LocalCluster
 
+    # Clients are closed, not used as context managers: ``Client.__enter__`` makes the client
+    # the thread's current one, which only that thread may undo, and the CLI starts the
+    # cluster in a thread while it prepares the first scenario.
     if scheduler is not None:
-        with Client(scheduler) as client:
+        client = Client(scheduler)
+        try:
             yield client
+        finally:
+            client.close()
         return
-    with (
-        LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=50,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client
+    with LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=50,
+    ) as cluster:
+        client = Client(cluster)
+        try:
+            yield client
+        finally:
+            client.close()

@@ -5,11 +5,12 @@
   (data/mpp_sites.csv, each port's first reported day); a port's monthly capacity grows over
   ``mpp_site_ramp_months`` to ``mpp_site_capacity`` (hearing dockets, escorts, shelters).
 - **Mexico's acceptance.** Before the US–Mexico Joint Declaration of 2019-06-07 Mexico took
-  returns at its own pace, as it did again after its independent decision of December 2021 to
-  accept the court-ordered reimplementation: a port then takes at most
-  ``mpp_site_capacity_before_agreement`` a month. In February 2017 Mexico refused to take
-  non-Mexicans at all (S24): the Kelly memo's Part H as directed is bounded by that refusal at
-  one end (``refused``) and by the 2019 terms or no limit at the other (``Scenario``).
+  returns at its own pace: a port then takes at most ``mpp_site_capacity_before_agreement`` a
+  month (fitted). After its independent decision of December 2021 to accept the court-ordered
+  reimplementation, Mexico took at most 30 a day at a port (``MEXICO_LIMITS``, data/mpp.csv).
+  In February 2017 Mexico refused to take non-Mexicans at all (S24): the Kelly memo's Part H
+  as directed is bounded by that refusal at one end (``refused``) and by the 2019 terms or no
+  limit at the other (``Scenario``).
 - **Uptake.** Where capacity does not bind, a program enrols ``return_uptake`` of those it may
   return, following the month's published encounters (data/cbp_swb_title42_expulsions.csv: the
   pipeline spreads a fiscal year evenly, but MPP's scale tracked the 2019 surge and its fall).
@@ -29,7 +30,7 @@ import numpy as np
 
 from cruce.engine.logic import EASTERN
 from cruce.law.timeline import Timeline
-from cruce.simulation.data import Datum, Evidence, datum, fiscal_year, rows
+from cruce.simulation.data import Datum, Evidence, datum, fiscal_year, one, rows
 
 SITES_TABLE = "mpp_sites"
 ENCOUNTERS_TABLE = "cbp_swb_title42_expulsions"
@@ -81,18 +82,34 @@ class Ports:
     agreed: np.ndarray
     limited: np.ndarray
     unlimited: np.ndarray
+    published_pace: np.ndarray  # port × month: Mexico's published monthly limit, else NaN
 
     def capacity(self, draw: dict[str, float]) -> np.ndarray:
         """Returns the ports can make each month (infinite where nothing limits them)."""
-        own_pace = draw["mpp_site_capacity_before_agreement"]
+        fitted = draw["mpp_site_capacity_before_agreement"]
+        own_pace = np.where(np.isnan(self.published_pace), fitted, self.published_pace)
         ramp = np.clip(self.age_months / max(draw["mpp_site_ramp_months"], 1e-9), 0, 1)
         full = draw["mpp_site_capacity"]
-        built = ramp * np.where(self.agreed, full, min(full, own_pace))
+        built = ramp * np.where(self.agreed, full, np.minimum(full, own_pace))
         free = np.where(self.agreed, np.inf, own_pace)
         per_port = np.where(self.limited[:, None], built, free)
         with np.errstate(invalid="ignore"):  # a closed port (0) times no limit (inf) is 0
             total = np.where(self.operating > 0, self.operating * per_port, 0.0).sum(axis=0)
         return np.where(self.unlimited, np.inf, total)
+
+
+# Mexico's own limit on the reimplementation's returns, where one is published: the 2021–22
+# program took at most 30 a day at a port (data/mpp.csv); the 2019 program's pace before the
+# Joint Declaration was never published and is fitted (``mpp_site_capacity_before_agreement``).
+MEXICO_LIMITS = {"mpp_2021_policy": "mexico_daily_returns_per_port"}
+
+
+def _daily_limit(program: str, evidence: Evidence) -> float | None:
+    metric = MEXICO_LIMITS.get(program)
+    if metric is None:
+        return None
+    row = one("mpp", f"Mexico's daily limit on returns, {program}", lambda r: r["metric"] == metric)
+    return evidence.use(row)
 
 
 def _month_end(month: dt.date) -> dt.date:
@@ -121,8 +138,10 @@ def ports(
     age = np.zeros_like(operating)
     agreed = np.zeros(operating.shape, dtype=bool)
     bound = np.ones(len(found), dtype=bool)
+    pace = np.full(operating.shape, np.nan)
     for i, site in enumerate(found):
         evidence.use(site.row)
+        daily = _daily_limit(site.program, evidence)
         first = site.program == "mpp_2019_policy"
         offset = shift if shift is not None and first else dt.timedelta(0)
         start, declaration = site.start + offset, JOINT_DECLARATION + offset
@@ -134,8 +153,10 @@ def ports(
             operating[i, m] = np.clip(days / end.day, 0.0, 1.0)
             age[i, m] = max((end - start).days + 1, 0) / _DAYS_PER_MONTH
             agreed[i, m] = first and (always_agreed or month >= declaration)
+            if daily is not None:
+                pace[i, m] = daily * end.day
     free = np.zeros(len(months), dtype=bool) if unlimited is None else unlimited
-    return Ports(operating, age, agreed, bound, free)
+    return Ports(operating, age, agreed, bound, free, pace)
 
 
 def monthly_profile(months: list[dt.date], evidence: Evidence) -> np.ndarray:

@@ -80,7 +80,7 @@ def loss(prepared: Prepared, values: dict[str, float]) -> float:
 
 # The range each fitted value is searched in.
 BOUNDS = {
-    "return_uptake": (0.02, 0.8),
+    "return_uptake": (0.02, 1.0),  # a share: anything up to everyone
     "mpp_site_capacity": (500.0, 12000.0),
     "mpp_site_ramp_months": (0.25, 10.0),
     "mpp_site_capacity_before_agreement": (100.0, 5000.0),

@@ -29,6 +29,14 @@ class Window:
             [self.start <= m and (self.end is None or m < self.end) for m in months], dtype=float
         )
 
+    def months_after(self, months: list[dt.date]) -> np.ndarray:
+        """For each month, how many months it is past the window's end (1 for the first month
+        after it); 0 before the end, and always 0 for an open-ended window."""
+        if self.end is None:
+            return np.zeros(len(months))
+        end = self.end.year * 12 + self.end.month
+        return np.array([max(m.year * 12 + m.month - end + 1, 0) for m in months], dtype=float)
+
 
 # CBP One appointments for processing at southwest border ports, which end in parole under
 # INA 212(d)(5) with a notice to appear: from January 2023 (the month the app's scheduling
@@ -52,6 +60,13 @@ PANDEMIC_REMOVALS = Window(
     "reported",
 )
 
+# After the emergency, removal capacity came back country by country and flight by flight, not in
+# the month the window closes: Cuba took removal flights again from 2023-04-24, Venezuela only
+# from 2023-10-18 (its first direct flight since 2019, five months after the end), and
+# governments under visa sanctions or limiting returns (INA 243(d)) took few. How long the
+# recovery took is ``removal_recovery_months`` (an assumption with a range); the capacity rises
+# linearly from the pandemic's share to the whole over it.
+
 # EOIR postponed non-detained hearings from 2020-03-18 and reopened courts gradually.
 PANDEMIC_HEARINGS = Window(
     dt.date(2020, 4, 1),
@@ -68,6 +83,23 @@ PANDEMIC_DETENTION = Window(
     dt.date(2023, 6, 1),
     "ICE COVID-19 Pandemic Response Requirements (2020-04, revised through 2022) and Fraihat "
     "v. ICE (C.D. Cal., 2020-04-20), as reported; the emergency ended 2023-05-11",
+    "reported",
+)
+
+
+# The Circumvention of Lawful Pathways rule (88 FR 31314, 8 CFR 208.33; effective 2023-05-11,
+# for entries to 2025-05-11): a presumption of asylum ineligibility for those who crossed the
+# southwest border without a CBP One appointment or a denial of protection in a transit
+# country, applied at the credible fear screen (a "reasonable possibility" standard), and DHS's
+# return to expedited removal for most Title 8 encounters, families included (Family Expedited
+# Removal Management, 2023-05). It decides asylum eligibility, a question the determination does
+# not answer, so the pipeline reads it as a dated condition: how far it lowered the credible
+# fear found rate and raised expedited removal use are parameters with ranges.
+LAWFUL_PATHWAYS = Window(
+    dt.date(2023, 6, 1),
+    dt.date(2025, 6, 1),
+    "Circumvention of Lawful Pathways, final rule, 88 FR 31314 (2023-05-16; effective "
+    "2023-05-11, for entries to 2025-05-11); DHS, 'Fact sheet: ... end of Title 42' (2023-05)",
     "reported",
 )
 

@@ -162,6 +162,7 @@ class _RowSpec(BaseModel):
     table: str
     what: str
     where: dict[str, str]
+    column: str = "value"  # the column holding the figure
 
 
 class _ParameterSpec(BaseModel):
@@ -234,6 +235,7 @@ def _row(name: str, spec: _RowSpec) -> Datum:
         spec.table,
         spec.what,
         lambda r: all(str(r[k]) == v for k, v in spec.where.items()),
+        spec.column,
     )
 
 

@@ -30,9 +30,15 @@ from cruce.simulation.inputs import NATIONALITIES
 PERSON_TYPES = ("single_adult", "family_adult", "family_child", "uac")
 # Ages of the synthetic persons: the rules only ask whether a person is under 18.
 AGES = {"single_adult": 30, "family_adult": 30, "family_child": 8, "uac": 16}
-# A stand-in nationality for "other": on land, only Mexico or Canada (and Cuba by air) change
-# what the rules say, so any other country gives the same answer.
-RULES_NATIONALITY = {"OTHER": "EC"}
+# Stand-in nationalities for "other": on land, only Mexico or Canada (and Cuba by air) change
+# what the rules say, and from December 2021 whether a country is in the Western Hemisphere (the
+# reimplemented MPP's scope). So "other" is decided twice, as a Western Hemisphere national
+# (Ecuador) and as one from outside it (India), and the two are mixed in each replicate by
+# ``other_outside_western_hemisphere_share``.
+OUTSIDE_HEMISPHERE = "OTHER_OUTSIDE_WH"
+RULES_NATIONALITY = {"OTHER": "EC", OUTSIDE_HEMISPHERE: "IN"}
+# The nationalities the rules decide: the pipeline's, and "other" from outside the hemisphere.
+LAW_NATIONALITIES = (*NATIONALITIES, OUTSIDE_HEMISPHERE)
 PATHWAYS = (
     "expedited_removal",
     "credible_fear",
@@ -44,7 +50,7 @@ PATHWAYS = (
 )
 # The grid's axes after month: nationality, person type, at a port, fear claim, prior order,
 # TVPRA screen cleared.
-AXES = (NATIONALITIES, PERSON_TYPES, (False, True), (False, True), (False, True), (False, True))
+AXES = (LAW_NATIONALITIES, PERSON_TYPES, (False, True), (False, True), (False, True), (False, True))
 
 
 class CohortError(ValueError):
@@ -158,6 +164,10 @@ class BorderLaw:
     repatriated: np.ndarray  # a Mexican child cleared by the screen may withdraw and return
     mpp_amenable: np.ndarray
     contiguous_return: np.ndarray
+    # by month × (no fear claim, fear claim): a stowaway's procedure is removal on inspection
+    # with no hearing (STOWAWAY_REMOVAL), a fear claim a credible fear referral (REFER_CFI)
+    stowaway_removed: np.ndarray | None = None
+    stowaway_referred: np.ndarray | None = None
 
 
 _PROCEDURES = {
@@ -183,8 +193,11 @@ def border_law(instants: list[dt.datetime], timeline: Timeline) -> BorderLaw:
     shape = (len(instants), *(len(axis) for axis in AXES))
     procedure = answers["procedure"].cast(pl.String).to_numpy().reshape(shape)
     by_pathway = {name: procedure == code for code, name in _PROCEDURES.items()}
+    removed, referred = stowaway_law(cohort, timeline, len(instants))
     return BorderLaw(
         **by_pathway,
+        stowaway_removed=removed,
+        stowaway_referred=referred,
         mpp_amenable=(answers["mpp"].cast(pl.String) == "MPP_AMENABLE").to_numpy().reshape(shape),
         contiguous_return=(
             answers["contiguous_return"].cast(pl.String) == "CONTIGUOUS_RETURN_AVAILABLE"
@@ -192,6 +205,38 @@ def border_law(instants: list[dt.datetime], timeline: Timeline) -> BorderLaw:
         .to_numpy()
         .reshape(shape),
     )
+
+
+# A stowaway: arrived by vessel and concealed aboard (INA 235(a)(2)); not an applicant for
+# admission. The land-border cohort has none, so one of its cells a month is decided again as a
+# stowaway, without and with a fear claim.
+_STOWAWAY = {"is_stowaway": True, "entry_mode": "SEA", "contiguous_country_arrived_from": None}
+
+
+def stowaway_law(
+    cohort: pl.DataFrame, timeline: Timeline, months: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """By month × (no fear, fear): whether the rules order a stowaway removed with no hearing,
+    and whether they refer a stowaway's fear claim to a credible fear interview."""
+    first = cohort.filter(~pl.col("prior_removal_order_exists")).group_by(
+        "month", maintain_order=True
+    )
+    cells = pl.concat(
+        [
+            first.head(1).with_columns(pl.lit(fear).alias("expressed_fear_or_asylum_intent"))
+            for fear in (False, True)
+        ]
+    ).with_columns(pl.lit(v, dtype=cohort.schema[k]).alias(k) for k, v in _STOWAWAY.items())
+    procedure = determine_frame(cells, "instant", timeline)["procedure"].cast(pl.String)
+    decided = cells.select("month", "expressed_fear_or_asylum_intent").with_columns(
+        procedure.alias("procedure")
+    )
+    removed = np.zeros((months, 2), dtype=bool)
+    referred = np.zeros((months, 2), dtype=bool)
+    for month, fear, outcome in decided.iter_rows():
+        removed[month, int(fear)] = outcome == "STOWAWAY_REMOVAL"
+        referred[month, int(fear)] = outcome == "REFER_CFI"
+    return removed, referred
 
 
 @dataclass(frozen=True)
@@ -203,6 +248,8 @@ class Shares:
     prior_order: float
     screen_cleared: float
     family_child: float
+    outside_hemisphere: float = 0.0  # of the "other" nationalities, from outside the Americas
+    stowaway: float = 0.0  # of the encounters, stowaways (none arrive by land)
 
 
 def _axis(values: np.ndarray | float, axis: int) -> np.ndarray:
@@ -217,14 +264,15 @@ def _axis(values: np.ndarray | float, axis: int) -> np.ndarray:
 def pathway_shares(
     law: BorderLaw,
     shares: Shares,
-    expedited_use: float,
+    expedited_use: np.ndarray | float,
     return_uptake: np.ndarray | float,
     returns: np.ndarray,
 ) -> np.ndarray:
     """Shares of each month's encounters of each group and nationality by pathway: array
     month × group (single adult, family unit, uac) × nationality × PATHWAYS. ``returns`` says,
     per grid cell, whether a return to Mexico is open (see ``returnable``); ``return_uptake``
-    is the share of those returned (one value, or one a month)."""
+    is the share of those returned (one value, or one a month), and so is ``expedited_use``."""
+    expedited_use = np.asarray(expedited_use, dtype=float).reshape(-1, *([1] * len(AXES)))
     weight = (
         _axis(shares.at_port, 3)
         * _axis(shares.fear, 4)
@@ -247,6 +295,7 @@ def pathway_shares(
         axis=-1,
     )
     by_person = (pathways * weight[..., None]).sum(axis=(3, 4, 5, 6))  # month × nat × person × k
+    by_person = _mix_other(by_person, shares.outside_hemisphere)
     child = shares.family_child
     groups = np.stack(
         [
@@ -256,7 +305,32 @@ def pathway_shares(
         ],
         axis=1,
     )
-    return groups
+    return _with_stowaways(groups, law, shares)
+
+
+def _with_stowaways(groups: np.ndarray, law: BorderLaw, shares: Shares) -> np.ndarray:
+    """``shares.stowaway`` of every group's encounters take the stowaway's procedure: removal
+    with no hearing (the summary-removal pathway, with expedited removals), a credible fear
+    interview for a fear claim; whatever else the rules answer goes to section 240."""
+    if shares.stowaway == 0 or law.stowaway_removed is None or law.stowaway_referred is None:
+        return groups
+    fear = np.broadcast_to(np.asarray(shares.fear, dtype=float).reshape(-1), (len(groups),))
+    weights = np.stack([1 - fear, fear], axis=-1)  # month × (no fear, fear)
+    stowaways = np.zeros((len(groups), len(PATHWAYS)))
+    stowaways[:, PATHWAYS.index("expedited_removal")] = (law.stowaway_removed * weights).sum(-1)
+    stowaways[:, PATHWAYS.index("credible_fear")] = (law.stowaway_referred * weights).sum(-1)
+    stowaways[:, PATHWAYS.index("notice_to_appear")] = 1 - stowaways.sum(-1)
+    return (1 - shares.stowaway) * groups + shares.stowaway * stowaways[:, None, None, :]
+
+
+def _mix_other(by_law_nationality: np.ndarray, outside: float) -> np.ndarray:
+    """The pipeline's nationalities from the rules' (axis 1): "other" is its Western Hemisphere
+    stand-in and its stand-in from outside the hemisphere, in the replicate's proportion."""
+    other = NATIONALITIES.index("OTHER")
+    beyond = LAW_NATIONALITIES.index(OUTSIDE_HEMISPHERE)
+    mixed = by_law_nationality[:, : len(NATIONALITIES)].copy()
+    mixed[:, other] = (1 - outside) * mixed[:, other] + outside * by_law_nationality[:, beyond]
+    return mixed
 
 
 def returnable(
@@ -274,11 +348,16 @@ def returnable(
 
 @dataclass(frozen=True)
 class InteriorLaw:
-    """Share of the interior population, by month, for whom expedited removal is available."""
+    """Share of the interior population, by month, for whom expedited removal is available, and
+    the share of its Visa Waiver Program entrants the rules remove with no hearing."""
 
     expedited_available: np.ndarray
     population_size: int
     population_seed: int
+    vwp_no_hearing: np.ndarray | None = None  # by month; None: not decided (read as none)
+
+    def vwp_removed_without_hearing(self, m: int) -> float:
+        return 0.0 if self.vwp_no_hearing is None else float(self.vwp_no_hearing[m])
 
 
 def interior_law(
@@ -294,6 +373,7 @@ def interior_law(
     ]
     cohort = pl.concat(frames)
     answers = determine_frame(cohort, "instant", timeline)
+    vwp = _vwp_no_hearing(cohort, timeline)
     available = (
         cohort.select("month", "weight")
         .with_columns(
@@ -305,4 +385,31 @@ def interior_law(
         .agg((pl.col("weight") * pl.col("available")).sum() / pl.col("weight").sum())
         .sort("month")
     )
-    return InteriorLaw(available["weight"].to_numpy(), size, seed)
+    return InteriorLaw(available["weight"].to_numpy(), size, seed, vwp)
+
+
+# Visa Waiver Program entrants: admitted at an airport for up to 90 days and stayed on (the
+# synthetic population, built from the residual estimates, records no entry class, so its own
+# persons are decided again as VWP entrants). 8 CFR 217.4(b): removal with no referral to an
+# immigration judge, asylum-only proceedings for a fear claim.
+_VWP_ENTRY = {"admitted_under_vwp": True, "was_admitted": True, "entry_mode": "AIR_AT_POE"}
+_VWP_SAMPLE = 200  # persons a month: the answer depends on the law, not on who the person is
+
+
+def _vwp_no_hearing(cohort: pl.DataFrame, timeline: Timeline) -> np.ndarray:
+    """By month, the share of the cohort's first persons, decided as VWP entrants, whose
+    procedure is removal without a hearing (``VWP_REMOVAL_NO_HEARING``)."""
+    sample = cohort.group_by("month", maintain_order=True).head(_VWP_SAMPLE)
+    entrants = sample.with_columns(
+        pl.lit(v, dtype=sample.schema[k]).alias(k) for k, v in _VWP_ENTRY.items()
+    )
+    procedure = determine_frame(entrants, "instant", timeline)["procedure"].cast(pl.String)
+    removed = (procedure == "VWP_REMOVAL_NO_HEARING").fill_null(False)
+    shares = (
+        entrants.select("month")
+        .with_columns(removed.alias("removed"))
+        .group_by("month")
+        .agg(pl.col("removed").mean())
+        .sort("month")
+    )
+    return shares["removed"].to_numpy()

@@ -25,12 +25,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cached_property
 
 import numpy as np
 
 from cruce.simulation.expulsions import allocate
 from cruce.simulation.inputs import NATIONALITIES, MonthlyInputs
 from cruce.simulation.mpp import Returns, uptake
+from cruce.simulation.operations import LAWFUL_PATHWAYS, PANDEMIC_REMOVALS
 from cruce.simulation.pathways import PATHWAYS, BorderLaw, InteriorLaw, Shares, pathway_shares
 from cruce.simulation.workforce import METRICS as WORKFORCE_METRICS
 from cruce.simulation.workforce import (
@@ -49,6 +51,7 @@ METRICS = (
     *(f"returns_to_mexico_{n}" for n in NATIONALITIES),
     "paroled_at_ports",
     "interior_arrests",
+    "interior_vwp_removed_without_hearing",
     "removals",
     "removals_by_cbp",
     "removals_by_ice",
@@ -90,6 +93,16 @@ class Prepared:
     pandemic_hearings: np.ndarray  # by month: 1 while non-detained hearings are postponed
     broad_priorities: np.ndarray  # by month: 1 while every removable person is a priority
 
+    @cached_property
+    def removals_recovering(self) -> np.ndarray:
+        """By month: months since the pandemic's limits on removal flights ended (0 before)."""
+        return PANDEMIC_REMOVALS.months_after(self.inputs.months)
+
+    @cached_property
+    def lawful_pathways(self) -> np.ndarray:
+        """By month: 1 while the Circumvention of Lawful Pathways rule applies to arrivals."""
+        return LAWFUL_PATHWAYS.months_in(self.inputs.months)
+
 
 def _serve(queue: np.ndarray, capacity: float) -> np.ndarray:
     """First in, first out: take ``capacity`` cases from the oldest filing months."""
@@ -113,7 +126,7 @@ def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndar
     by someone expedited removal reaches and DHS processes by it — reproduce the published
     credible fear cases per encounter of each year (capped at everyone)."""
     inputs = prepared.inputs
-    use = draw["expedited_removal_use"]
+    use = expedited_use(prepared, draw)
 
     def shares(fear: np.ndarray) -> Shares:
         return Shares(
@@ -122,15 +135,15 @@ def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndar
             prior_order=draw["prior_removal_order_share"],
             screen_cleared=draw["tvpra_screen_cleared_share"],
             family_child=draw["family_child_share"],
+            outside_hemisphere=draw["other_outside_western_hemisphere_share"],
+            stowaway=draw["border_stowaway_share"],
         )
 
-    def by_pathway(fear: np.ndarray, expedited_use: float, rate: np.ndarray | float) -> np.ndarray:
-        return pathway_shares(
-            prepared.border, shares(fear), expedited_use, rate, prepared.returns_open
-        )
+    def by_pathway(fear: np.ndarray, used: np.ndarray, rate: np.ndarray | float) -> np.ndarray:
+        return pathway_shares(prepared.border, shares(fear), used, rate, prepared.returns_open)
 
     # With no fear claims and full use, the expedited pathway holds everyone ER can reach.
-    reach = by_pathway(np.zeros(len(inputs.months)), 1.0, 0.0)[
+    reach = by_pathway(np.zeros(len(inputs.months)), np.ones(len(inputs.months)), 0.0)[
         ..., PATHWAYS.index("expedited_removal")
     ]
     reached = (reach * inputs.composition).sum(axis=(1, 2))
@@ -143,6 +156,25 @@ def pathway_probabilities(prepared: Prepared, draw: dict[str, float]) -> np.ndar
     rate = uptake(prepared.returns, draw, eligible)
     probabilities = np.clip(by_pathway(fear, use, rate), 0, None)
     return probabilities / probabilities.sum(-1, keepdims=True)
+
+
+def expedited_use(prepared: Prepared, draw: dict[str, float]) -> np.ndarray:
+    """By month: the share of border cases expedited removal can reach that DHS processes by
+    it — the fitted share, and while the Circumvention of Lawful Pathways rule applies the
+    share DHS reached after Title 42 ended, when it returned most Title 8 encounters (families
+    included) to expedited removal (never below the fitted share)."""
+    base = draw["expedited_removal_use"]
+    after = max(draw["expedited_removal_use_lawful_pathways"], base)
+    return base + prepared.lawful_pathways * (after - base)
+
+
+def fear_found_rate(prepared: Prepared, draw: dict[str, float]) -> np.ndarray:
+    """By month: the share of credible fear cases found — the published rate of the year, and
+    under the Circumvention of Lawful Pathways rule (its presumption of ineligibility, screened
+    at a higher standard) the rule's rate, never above the published one."""
+    published = prepared.inputs.fear_found_rate
+    under_rule = np.minimum(draw["fear_found_rate_lawful_pathways"], published)
+    return published + prepared.lawful_pathways * (under_rule - published)
 
 
 class Docket(IntEnum):
@@ -194,10 +226,17 @@ class Arrivals:
     seek_detention: int
     fear_found: int
     removed_by_cbp: int  # Mexican expedited removals and reinstatements, across the land border
+    interior_vwp: int = 0  # Visa Waiver Program overstays, removed with no hearing
+
+    @property
+    def interior_summary(self) -> int:
+        """Interior arrests removed with no court hearing: expedited removal, an earlier
+        order, or the Visa Waiver Program's removal (8 CFR 217.4(b))."""
+        return self.interior_er + self.interior_prior_order + self.interior_vwp
 
     @property
     def interior_to_court(self) -> int:
-        return self.arrests - self.interior_er - self.interior_prior_order
+        return self.arrests - self.interior_summary
 
 
 @dataclass
@@ -242,10 +281,11 @@ def paroled_at_ports(prepared: Prepared, draw: dict[str, float], processed: np.n
     return np.minimum(wanted, at_ports)
 
 
-def intake(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) -> Intake:
-    """Encounters drawn around history's counts; Title 42 expels the published count (who,
-    ``expulsions.allocate``); OFO paroles some of those at the ports; the rest are each sent
-    down a pathway."""
+def processed_at_border(
+    prepared: Prepared, draw: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Expected counts by month: those processed under Title 8 (month × group × nationality),
+    those expelled under Title 42 and those paroled at the ports before any pathway."""
     inputs = prepared.inputs
     arriving = inputs.encounters[:, None, None] * inputs.composition
     expelled = inputs.encounters * prepared.expelled_share
@@ -255,6 +295,14 @@ def intake(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator)
     total = others.sum(axis=(1, 2))
     left = 1.0 - np.divide(paroled, total, out=np.zeros_like(total), where=total > 0)
     processed[:, :, 1:] = others * np.clip(left, 0.0, 1.0)[:, None, None]
+    return processed, expelled, paroled
+
+
+def intake(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) -> Intake:
+    """Encounters drawn around history's counts; Title 42 expels the published count (who,
+    ``expulsions.allocate``); OFO paroles some of those at the ports; the rest are each sent
+    down a pathway."""
+    processed, expelled, paroled = processed_at_border(prepared, draw)
     people = rng.poisson(processed)
     flows = rng.multinomial(people, pathway_probabilities(prepared, draw))
     returned = flows[:, :, :, PATHWAYS.index("returned_to_mexico")].sum(axis=1)
@@ -292,11 +340,15 @@ def arrivals(
     available = prepared.interior.expedited_available[m]
     interior_er = rng.binomial(arrests, available * draw["expedited_removal_use_interior"])
     prior = rng.binomial(arrests - interior_er, draw["interior_prior_order_share"])
+    vwp_rate = draw["interior_vwp_overstay_share"] * prepared.interior.vwp_removed_without_hearing(
+        m
+    )
+    vwp = rng.binomial(arrests - interior_er - prior, vwp_rate)
     seek = rng.binomial(flows(m, "notice_to_appear"), draw["detained_share_240"])
-    found = rng.binomial(flows(m, "credible_fear"), prepared.inputs.fear_found_rate[m])
+    found = rng.binomial(flows(m, "credible_fear"), fear_found_rate(prepared, draw)[m])
     mexican = flows.mexican(m, "expedited_removal") + flows.mexican(m, "reinstated")
     by_cbp = rng.binomial(mexican, 1.0 - draw["border_removals_booked_by_ice"])
-    return Arrivals(arrests, interior_er, prior, seek, found, by_cbp)
+    return Arrivals(arrests, interior_er, prior, seek, found, by_cbp, vwp)
 
 
 def detention(
@@ -399,14 +451,27 @@ def removal(
     """CBP removes its Mexican summary cases across the land border; ICE removes those held
     with an order — border summary removals, fear not found, interior arrests with an order
     (expedited or earlier), the detained docket's removal orders — up to its removal capacity
-    (officers and flights, less while the pandemic limits flights), and releases the rest."""
+    (officers and flights, less while the pandemic limits flights, recovering over
+    ``removal_recovery_months`` once it ends), and releases the rest."""
     fear_not_found = (flows(m, "credible_fear") - came.fear_found) * held.kept
-    interior = (came.interior_er + came.interior_prior_order) * held.kept
+    interior = came.interior_summary * held.kept
     ready = held.summary_booked + fear_not_found + interior + court.orders[Docket.DETAINED]
-    usable = 1.0 - prepared.pandemic_removals[m] * (1.0 - draw["pandemic_removal_share"])
-    capacity = draw["ice_removal_capacity_year"] / 12 * usable
+    capacity = draw["ice_removal_capacity_year"] / 12 * removal_capacity_share(prepared, draw, m)
     by_ice = min(ready, capacity)
     return Removal(float(came.removed_by_cbp), by_ice, ready - by_ice)
+
+
+def removal_capacity_share(prepared: Prepared, draw: dict[str, float], m: int) -> float:
+    """The share of ICE's removal capacity usable in month ``m``: the pandemic's share while it
+    limits flights, then rising linearly to the whole over ``removal_recovery_months`` (flights
+    and countries' acceptance of returns came back over months, ``operations``)."""
+    limited = 1.0 - draw["pandemic_removal_share"]
+    if prepared.pandemic_removals[m]:
+        return 1.0 - limited
+    since = prepared.removals_recovering[m]
+    if since <= 0:
+        return 1.0
+    return 1.0 - limited * max(1.0 - since / draw["removal_recovery_months"], 0.0)
 
 
 def _opening_stocks(prepared: Prepared) -> Stocks:
@@ -448,6 +513,7 @@ def run(prepared: Prepared, draw: dict[str, float], rng: np.random.Generator) ->
         court = courts(prepared, draw, m, flows, came, held, stocks)
         removed = removal(prepared, draw, m, flows, came, held, court)
         out[row["interior_arrests"], m] = came.arrests
+        out[row["interior_vwp_removed_without_hearing"], m] = came.interior_vwp
         out[row["removals"], m] = removed.by_cbp + removed.by_ice
         out[row["removals_by_cbp"], m] = removed.by_cbp
         out[row["removals_by_ice"], m] = removed.by_ice

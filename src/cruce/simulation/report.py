@@ -4,6 +4,7 @@ Chromium), provenance, and the DuckDB store — for one scenario or two side by 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +60,16 @@ class SimulationRun:
     evidence: Evidence
     results: np.ndarray  # replicate × metric × month
 
+    # Computed once: the tables, the chart and the store all read them.
+    @cached_property
     def bands(self) -> pl.DataFrame:
         return bands(self.results, self.prepared, self.scenario.name)
 
+    @cached_property
     def summary(self) -> pl.DataFrame:
         return summary(self.results, self.scenario.name)
 
+    @cached_property
     def hiring(self) -> pl.DataFrame:
         return hiring.summary(self.results, self.prepared, self.scenario.name)
 
@@ -101,7 +106,7 @@ def comparison(runs: list[SimulationRun]) -> pl.DataFrame:
     """The scenarios' summaries side by side (median and 90% band of each)."""
     wide = None
     for run in runs:
-        part = run.summary().select(
+        part = run.summary.select(
             "metric",
             "over_horizon",
             pl.struct("p50", "p05", "p95")
@@ -114,7 +119,7 @@ def comparison(runs: list[SimulationRun]) -> pl.DataFrame:
 
 def hiring_comparison(runs: list[SimulationRun]) -> pl.DataFrame:
     """The scenarios' hiring measures side by side."""
-    return hiring.comparison([run.hiring() for run in runs])
+    return hiring.comparison([run.hiring for run in runs])
 
 
 def hiring_differences(runs: list[SimulationRun]) -> pl.DataFrame | None:
@@ -149,7 +154,7 @@ def chart_figure(runs: list[SimulationRun]):
     figure = make_subplots(rows=rows, cols=2, subplot_titles=[title for _, title in PANELS])
     for s, run in enumerate(runs):
         colour = COLOURS[s % len(COLOURS)]
-        table = run.bands()
+        table = run.bands
         for p, (metric, _) in enumerate(PANELS):
             row, col = p // 2 + 1, p % 2 + 1
             _band(figure, table, metric, run.scenario.name, colour, row, col, first=p == 0)
@@ -217,7 +222,7 @@ def write(runs: list[SimulationRun], out: Path, workers: str) -> dict[str, str]:
     run_ids = {}
     for run in runs:
         name = run.scenario.name
-        band_table, summary_table, hiring_table = run.bands(), run.summary(), run.hiring()
+        band_table, summary_table, hiring_table = run.bands, run.summary, run.hiring
         write_csv(band_table, out / f"{name}-bands.csv")
         write_csv(summary_table, out / f"{name}-summary.csv")
         write_csv(hiring_table, out / f"{name}-hiring.csv")

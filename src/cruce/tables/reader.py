@@ -18,7 +18,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 import polars as pl
 
@@ -78,6 +78,7 @@ class TableError(ValueError):
     ) -> None:
         self.file, self.reason, self.row, self.column = file, reason, row, column
         self.errors = errors or []
+        self.open_quote = False  # ended inside a quoted cell (``read_table_batches``)
         where = file if row is None else f"{file}, {word} {row}"
         if column is not None:
             where += f", column {column!r}"
@@ -108,11 +109,14 @@ def fact_columns() -> dict[str, Column]:
     return columns
 
 
-def read_raw(path: Path, data: bytes | None = None, comments: bool = False) -> pl.DataFrame:
+def read_raw(
+    path: Path, data: bytes | None = None, comments: bool = False, line_offset: int = 0
+) -> pl.DataFrame:
     """The file's cells as text, with each row's number (``ROW``) for error reports. ``data``
     gives the file's bytes when they are already in memory (an upload); ``comments`` skips lines
     starting with ``#`` between records (the shipped calibration tables carry their notes so; a
-    caseload never does, where ``#1`` is a case id)."""
+    caseload never does, where ``#1`` is a case id). ``line_offset``: lines of the file between
+    the header and ``data``'s first record (a later batch of a CSV, ``read_table_batches``)."""
     file = str(path)
     if data is None:
         if not path.exists():
@@ -122,7 +126,7 @@ def read_raw(path: Path, data: bytes | None = None, comments: bool = False) -> p
     if suffix == ".parquet":
         frame = _read_parquet(data, file)
     elif suffix == ".csv":
-        frame = _read_csv(data, file, comments)
+        frame = _read_csv(data, file, comments, line_offset)
     else:
         raise TableError(file, "give a .csv or .parquet file")
     return frame
@@ -174,12 +178,12 @@ def _as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
     return column.cast(pl.String)
 
 
-def _read_csv(data: bytes, file: str, comments: bool) -> pl.DataFrame:
+def _read_csv(data: bytes, file: str, comments: bool, line_offset: int = 0) -> pl.DataFrame:
     """A CSV's cells as text. Python's csv module finds each record's first line and checks its
     width (Polars does not say which line a problem is on); Polars then reads the cells fast, and
     the two readings must agree."""
-    text = _decode(data, file)
-    lines, header = _record_lines(text, file, comments)
+    text = _decode(data, file, line_offset)
+    lines, header = _record_lines(text, file, comments, line_offset)
     if header is None:
         raise TableError(file, "the file is empty (no header line)")
     try:
@@ -191,7 +195,8 @@ def _read_csv(data: bytes, file: str, comments: bool) -> pl.DataFrame:
         )
     except pl.exceptions.PolarsError as error:
         if not comments and '"' not in text:  # a long row balanced by a short one: name it
-            _first_wrong_width(text.replace("\r\n", "\n").removesuffix("\n"), header, file)
+            body = text.replace("\r\n", "\n").removesuffix("\n")
+            _first_wrong_width(body, header, file, line_offset)
         raise TableError(file, f"not a readable CSV file: {error}") from None
     if frame.height != len(lines) - 1 or frame.columns != header:
         raise TableError(
@@ -202,11 +207,12 @@ def _read_csv(data: bytes, file: str, comments: bool) -> pl.DataFrame:
     return frame.with_columns(pl.Series(ROW, lines[1:], dtype=pl.Int64))
 
 
-def _decode(data: bytes, file: str) -> str:
+def _decode(data: bytes, file: str, line_offset: int = 0) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        # In a later batch the header was decoded before, so the bad byte is in a record.
+        line = data[: error.start].count(b"\n") + 1 + line_offset
         raise TableError(
             file,
             f"byte {data[error.start]:#04x} is not UTF-8; the file looks like Latin-1 or "
@@ -215,12 +221,15 @@ def _decode(data: bytes, file: str) -> str:
         ) from None
 
 
-def _record_lines(text: str, file: str, comments: bool) -> tuple[list[int], list[str] | None]:
+def _record_lines(
+    text: str, file: str, comments: bool, line_offset: int = 0
+) -> tuple[list[int], list[str] | None]:
     """The line each record starts on (the header's first), and the header; refuses a duplicate
-    header name, a short or long row and a quote never closed, naming the line and column."""
+    header name, a short or long row and a quote never closed, naming the line and column.
+    ``line_offset`` is added to the records' lines (``read_raw``)."""
     lone_cr = text.count("\r") != text.count("\r\n")
     if comments or '"' in text or lone_cr:
-        return _record_lines_parsed(text, file, comments)
+        return _record_lines_parsed(text, file, comments, line_offset)
     # No quotes, so every line is one record and its fields are its commas plus one.
     if not text:
         return [], None
@@ -234,11 +243,11 @@ def _record_lines(text: str, file: str, comments: bool) -> tuple[list[int], list
     # by line (by Polars) for the first row that is off.
     empty = "\n\n" in body or body.endswith("\n")
     if empty or body.count(",") != (len(header) - 1) * (records + 1):
-        _first_wrong_width(body, header, file)
-    return list(range(1, records + 2)), header
+        _first_wrong_width(body, header, file, line_offset)
+    return [1, *range(2 + line_offset, records + 2 + line_offset)], header
 
 
-def _first_wrong_width(body: str, header: list[str], file: str) -> None:
+def _first_wrong_width(body: str, header: list[str], file: str, line_offset: int) -> None:
     lines = body.split("\n")
     rows = pl.Series(lines[1:], dtype=pl.String)
     widths = pl.when(rows == "").then(0).otherwise(rows.str.count_matches(",", literal=True) + 1)
@@ -246,12 +255,15 @@ def _first_wrong_width(body: str, header: list[str], file: str) -> None:
     if len(wrong):
         index = int(wrong[0])
         _wrong_width(
-            lines[index + 1].split(",") if lines[index + 1] else [], header, file, index + 2
+            lines[index + 1].split(",") if lines[index + 1] else [],
+            header,
+            file,
+            index + 2 + line_offset,
         )
 
 
 def _record_lines_parsed(
-    text: str, file: str, comments: bool
+    text: str, file: str, comments: bool, line_offset: int = 0
 ) -> tuple[list[int], list[str] | None]:
     """As ``_record_lines``, with Python's csv module: for quoted cells and comment lines."""
     place = {"line": 0, "start": 0, "boundary": True}
@@ -275,12 +287,17 @@ def _record_lines_parsed(
         except StopIteration:
             break
         except csv.Error as error:
-            raise TableError(file, f"not valid CSV: {error}", row=place["start"]) from None
+            refused = TableError(file, f"not valid CSV: {error}", row=place["start"])
+            # The csv module's words for a quoted cell still open at the end: in a batch, the
+            # cut may have fallen inside a cell (a stray quote earlier), so the batch grows.
+            refused.open_quote = "unexpected end of data" in str(error)
+            raise refused from None
         line = place["start"]
         if header is None:
             header = fields
             _check_header(header, file, line)
             _check_reserved(header, file)
+            place["line"] += line_offset  # the csv module has read the header's lines only
         elif len(fields) != len(header):
             _wrong_width(fields, header, file, line)
         starts.append(line)
@@ -403,14 +420,16 @@ def read_table(
     data: bytes | None = None,
     comments: bool = False,
     every_column: bool = False,
+    line_offset: int = 0,
 ) -> tuple[pl.DataFrame, list[str]]:
     """The table parsed to its columns' types (with ``ROW``), and the optional columns it lacks
     (unknown in every row). ``data``: the file's bytes, if already in memory; ``comments``: skip
-    ``#`` lines between records; ``every_column``: the header must name every column. Raises
-    TableError naming every bad cell, or the unknown or missing column."""
+    ``#`` lines between records; ``every_column``: the header must name every column;
+    ``line_offset``: see ``read_raw``. Raises TableError naming every bad cell, or the unknown
+    or missing column."""
     path = Path(path)
     file = str(path)
-    raw = read_raw(path, data, comments)
+    raw = read_raw(path, data, comments, line_offset)
     word = "row" if path.suffix.lower() == ".parquet" else "line"
     header_row = int(raw[ROW][0]) - 1 if raw.height and word == "line" else None
     _check_columns(raw, columns, file, header_row, every_column)
@@ -560,3 +579,120 @@ def _dtype(column: Column) -> pl.DataType | type[pl.DataType]:
 
 def _typed(column: Column) -> pl.Expr:
     return pl.col(column.name).cast(_dtype(column))
+
+
+BATCH_BYTES = 32 * 2**20
+"""A CSV read in batches of about this many bytes (``read_table_batches``): the memory an audit
+holds grows with the batch, not with the file (about 25 times the batch at most, for the cells,
+their parsed columns and the rules' intermediate columns)."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Consecutive records of a table, parsed and checked; ``read`` bytes of the file are read
+    when it is given (for progress)."""
+
+    table: pl.DataFrame
+    absent: list[str]
+    read: int
+
+
+def read_table_batches(
+    path: str | Path,
+    columns: dict[str, Column],
+    *,
+    data: bytes | None = None,
+    batch_bytes: int = BATCH_BYTES,
+) -> Iterator[Batch]:
+    """``read_table`` for a large file, a batch at a time: the same tables (row numbers and
+    error reports alike), never the whole file in memory. A CSV is cut after a line break
+    outside quotes; each batch is read as the header plus its records, its lines counted on
+    from the batches before it. Once a batch has a bad cell no more batches are given, but every
+    batch is still checked, and at the end one TableError names every bad cell in the file
+    (the batches given must then be discarded). A Parquet file is read whole."""
+    path = Path(path)
+    file = str(path)
+    if path.suffix.lower() != ".csv":
+        table, absent = read_table(path, columns, data=data)
+        yield Batch(table, absent, len(data) if data is not None else 0)
+        return
+    if data is None and not path.exists():
+        raise TableError(file, "no such file")
+    with io.BytesIO(data) if data is not None else path.open("rb") as stream:
+        yield from _csv_batches(path, columns, _record_chunks(stream, batch_bytes))
+
+
+def _csv_batches(
+    path: Path, columns: dict[str, Column], chunks: Iterator[bytes]
+) -> Iterator[Batch]:
+    first = next(chunks, b"")
+    header_end = _record_cut(first, 0) or len(first)
+    header, pending = first[:header_end], first[header_end:]
+    lines_before = _line_breaks(header)  # in the file, before the pending records
+    errors: list[CellError] = []
+    order: list[str] = []
+    read = len(header)
+    for chunk, last in _with_last(chunks, pending):
+        if pending is not chunk:
+            pending += chunk
+        offset = lines_before - _line_breaks(header)
+        try:
+            table, absent = read_table(path, columns, data=header + pending, line_offset=offset)
+        except TableError as error:
+            if error.open_quote and not last:
+                continue  # the cut fell inside a quoted cell: read on to the next one
+            if not error.errors:
+                raise  # the file cannot be read past here, as when read whole
+            errors += error.errors
+            order = order or [c for c in _header_names(header) if c in columns]
+        else:
+            if not errors:
+                yield Batch(table, absent, read + len(pending))
+        read += len(pending)
+        lines_before += _line_breaks(pending)
+        pending = b""
+    if errors:
+        _refuse(errors, order, str(path), "line")
+
+
+def _with_last(chunks: Iterator[bytes], first: bytes) -> Iterator[tuple[bytes, bool]]:
+    """``first`` and then the chunks, each with whether it is the last."""
+    previous = first
+    for chunk in chunks:
+        yield previous, False
+        previous = chunk
+    yield previous, True
+
+
+def _header_names(header: bytes) -> list[str]:
+    return next(csv.reader(io.StringIO(header.decode("utf-8-sig"), newline="")), [])
+
+
+def _line_breaks(data: bytes) -> int:
+    """Lines ended in ``data`` as the csv module counts them (``\\r\\n``, ``\\n`` or ``\\r``)."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def _record_chunks(stream: IO[bytes], size: int) -> Iterator[bytes]:
+    """The stream in pieces of at least ``size`` bytes (the last may be shorter), each ending
+    after a line break outside quotes (an even count of quotes before it)."""
+    buffer = b""
+    while block := stream.read(size):
+        buffer += block
+        while len(buffer) >= size and (cut := _record_cut(buffer, size - 1)) is not None:
+            yield buffer[:cut]
+            buffer = buffer[cut:]
+    if buffer:
+        yield buffer
+
+
+def _record_cut(data: bytes, start: int) -> int | None:
+    """Just after the first ``\\n`` from ``start`` with an even count of quotes before it."""
+    quotes = data.count(b'"', 0, start)
+    at = start
+    while (newline := data.find(b"\n", at)) != -1:
+        quotes += data.count(b'"', at, newline)
+        if quotes % 2 == 0:
+            return newline + 1
+        at = newline + 1
+    return None
