@@ -8,32 +8,16 @@ import tempfile
 from pathlib import Path
 
 from cruce.web import browser, screener
+from cruce.web.people import PEOPLE
 from cruce.web.render import render
 
 HERE = Path(__file__).parent
-MOTHER = {
-    "nationalities": ["HN"],
-    "native_country": "HN",
-    "habitual_residence_country": "HN",
-    "date_of_birth": "1995-03-02",
-    "is_us_citizen": "false",
-    "has_lawful_immigration_status": "false",
-    "was_admitted": "false",
-    "entry_mode": "LAND_BETWEEN_POES",
-    "last_entry_date": "2025-06-03",
-    "encounter_datetime": "2025-06-03",
-    "encounter_distance_to_land_border_air_miles": "2",
-    "encountered_upon_arrival_at_or_near_border": "true",
-    "contiguous_country_arrived_from": "MX",
-    "continuous_presence_established_since": "none",
-    "expressed_fear_or_asylum_intent": "true",
-    "fear_of_return_to_mexico": "true",
-}
+MOTHER = {k: v for k, v in PEOPLE["mother"].items() if k != "decide_at"}  # the form sets it
 
 
 def answered(lang: str, topics: int | None = None) -> dict[str, list[str]]:
     """The form after ``topics`` topics are answered (all of them when None)."""
-    form: dict[str, list[str]] = {"decide_at": ["2025-06-10"], "_asked": [""]}
+    form: dict[str, list[str]] = {"decide_at": [PEOPLE["mother"]["decide_at"]], "_asked": [""]}
     for _ in range(topics if topics is not None else 20):
         asking = screener._context(form, lang)["asking"]
         if not asking:
